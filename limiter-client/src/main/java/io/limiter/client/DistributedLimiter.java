@@ -1,0 +1,64 @@
+package io.limiter.client;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One cluster-wide limit, as seen from this process: take permits (and/or tokens) before running work, and
+ * close them after. Obtained from {@link LimiterClient#limiter(String)}; thread-safe; cheap to keep.
+ *
+ * <p>Waiting is driven by Redis: a waiter is woken by a release notification (pub/sub) or by the retry-after
+ * hint the acquire script returns (the earliest lease expiry or the next token refill), whichever comes first;
+ * there is no fixed-interval polling. Within this process, waiters are served first come, first served, and one
+ * release wakes one waiter. {@code tryAcquire} never waits and may overtake waiters.
+ *
+ * <p>Errors: {@link io.limiter.core.UnknownLimitException} if the limit is not defined,
+ * {@link io.limiter.core.LimiterValidationException} for a weight below 1 or above what the policy allows,
+ * {@link io.limiter.core.LimiterUnavailableException} if Redis cannot be reached within the client's timeouts.
+ */
+public interface DistributedLimiter {
+
+    /** The limit's name. */
+    String name();
+
+    /**
+     * Takes one permit, waiting at most {@code timeout}.
+     *
+     * @throws io.limiter.core.LimiterTimeoutException if none came in time (the caller holds nothing)
+     * @throws io.limiter.core.LimiterInterruptedException if interrupted (the interrupt flag is set again)
+     */
+    default Permit acquire(Duration timeout) {
+        return acquire(1, timeout);
+    }
+
+    /**
+     * Takes a permit of {@code weight} (and {@code weight} tokens when the policy has a rate part), waiting at
+     * most {@code timeout}.
+     *
+     * @throws io.limiter.core.LimiterTimeoutException if none came in time (the caller holds nothing)
+     * @throws io.limiter.core.LimiterInterruptedException if interrupted (the interrupt flag is set again)
+     */
+    Permit acquire(int weight, Duration timeout);
+
+    /** Takes one permit if one is free right now; never waits (one round trip to Redis). */
+    default Optional<Permit> tryAcquire() {
+        return tryAcquire(1);
+    }
+
+    /** Takes a permit of {@code weight} if it is free right now; never waits (one round trip to Redis). */
+    Optional<Permit> tryAcquire(int weight);
+
+    /** Asynchronous {@link #acquire(Duration)}. */
+    default CompletableFuture<Permit> acquireAsync(Duration timeout) {
+        return acquireAsync(1, timeout);
+    }
+
+    /**
+     * Asynchronous {@link #acquire(int, Duration)}: the future completes with the permit, or exceptionally with
+     * {@link io.limiter.core.LimiterTimeoutException} after {@code timeout}. Cancelling the future gives up the
+     * wait; a permit granted after that is released at once. Completions run on the client's callback executor,
+     * never on a Redis I/O thread.
+     */
+    CompletableFuture<Permit> acquireAsync(int weight, Duration timeout);
+}

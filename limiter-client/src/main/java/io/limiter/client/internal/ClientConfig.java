@@ -1,0 +1,24 @@
+package io.limiter.client.internal;
+
+import io.limiter.core.redis.RedisBackend;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/** The settings a client was built with; immutable. {@code backend} and {@code callbackExecutor} may be null. */
+public record ClientConfig(String redisUri, RedisBackend backend, String instanceId, String keyPrefix,
+        Duration connectTimeout, Duration commandTimeout, Executor callbackExecutor) {
+
+    /** {@code host:pid}, the host taken from {@code HOSTNAME} when set (fast in containers). */
+    public static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "unknown-host";
+            }
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+}

@@ -1,0 +1,397 @@
+package io.limiter.client.internal;
+
+import io.limiter.client.DistributedLimiter;
+import io.limiter.client.Permit;
+import io.limiter.core.LimiterTimeoutException;
+import io.limiter.core.LimiterValidationException;
+import io.limiter.core.redis.AcquireResult;
+import io.limiter.core.redis.RedisBackend;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One limit in this process: acquire attempts, the local FIFO queue of waiters, and lease renewal.
+ *
+ * <p>Waiters are woken one at a time: by a release notification (pub/sub), by the queue's single timer (armed
+ * at the retry-after hint of the last denial), or by a grant that left room (which wakes the next one). A
+ * notification that arrives while every waiter has an attempt in flight is remembered, so a denial racing a
+ * release retries at once instead of sleeping until the hint.
+ */
+final class DefaultLimiter implements DistributedLimiter {
+    private static final Logger log = LoggerFactory.getLogger(DefaultLimiter.class);
+
+    private enum State { SLEEPING, ATTEMPTING }
+
+    private final String name;
+    private final DefaultLimiterClient client;
+    private final LeaseRenewer renewer;
+
+    // Guarded by "this".
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private int missedWakes;
+    private int attempting;
+    private ScheduledFuture<?> timer;
+    private long timerAtNanos;
+    private CompletableFuture<RedisBackend.Subscription> subscription;
+
+    DefaultLimiter(String name, DefaultLimiterClient client) {
+        this.name = name;
+        this.client = client;
+        this.renewer = new LeaseRenewer(this);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    DefaultLimiterClient client() {
+        return client;
+    }
+
+    @Override
+    public Permit acquire(int weight, Duration timeout) {
+        return Futures.await(start(weight, timeout, false), "a permit of limit '" + name + "'");
+    }
+
+    @Override
+    public Optional<Permit> tryAcquire(int weight) {
+        return Futures.await(tryAcquireInternal(weight), "a permit of limit '" + name + "'");
+    }
+
+    @Override
+    public CompletableFuture<Permit> acquireAsync(int weight, Duration timeout) {
+        CompletableFuture<Permit> inner = start(weight, timeout, false);
+        CompletableFuture<Permit> outer = new CompletableFuture<>();
+        inner.whenComplete((p, e) -> {
+            try {
+                client.callbacks().execute(() -> deliver(outer, p, e));
+            } catch (RejectedExecutionException closed) {
+                deliver(outer, p, e);
+            }
+        });
+        outer.whenComplete((p, e) -> {
+            if (outer.isCancelled()) {
+                inner.cancel(false);
+            }
+        });
+        return outer;
+    }
+
+    private static void deliver(CompletableFuture<Permit> outer, Permit p, Throwable e) {
+        if (e != null) {
+            outer.completeExceptionally(Futures.unwrap(e));
+        } else if (!outer.complete(p)) {
+            p.releaseAsync();
+        }
+    }
+
+    private CompletableFuture<Optional<Permit>> tryAcquireInternal(int weight) {
+        CompletableFuture<Permit> f = start(weight, Duration.ZERO, true);
+        return f.handle((p, e) -> {
+            if (e == null) {
+                return Optional.of(p);
+            }
+            if (Futures.unwrap(e) instanceof NoPermitNow) {
+                return Optional.<Permit>empty();
+            }
+            throw e instanceof RuntimeException ? (RuntimeException) e : new java.util.concurrent.CompletionException(e);
+        });
+    }
+
+    /** Starts an acquire; {@code once} makes a single attempt that fails with {@link NoPermitNow} if denied. */
+    private CompletableFuture<Permit> start(int weight, Duration timeout, boolean once) {
+        if (weight < 1) {
+            throw new LimiterValidationException("weight", weight, "be at least 1");
+        }
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new LimiterValidationException("timeout", timeout, "be zero or positive");
+        }
+        Waiter w = new Waiter(weight, timeout, once || timeout.isZero(), once);
+        if (w.singleShot) {
+            synchronized (this) {
+                attempting++;
+            }
+            attempt(w);
+            return w.future;
+        }
+        try {
+            ScheduledFuture<?> deadline = client.timer().schedule(
+                    () -> w.future.completeExceptionally(new LimiterTimeoutException(name, weight, timeout)),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            w.future.whenComplete((p, e) -> {
+                deadline.cancel(false);
+                leave(w);
+            });
+        } catch (RejectedExecutionException closed) {
+            w.future.completeExceptionally(new IllegalStateException("the limiter client is closed"));
+            return w.future;
+        }
+        subscription().whenComplete((s, e) -> {
+            if (e != null) {
+                w.future.completeExceptionally(Futures.unwrap(e));
+            } else {
+                enqueue(w);
+            }
+        });
+        return w.future;
+    }
+
+    private synchronized CompletableFuture<RedisBackend.Subscription> subscription() {
+        if (subscription == null || subscription.isCompletedExceptionally()) {
+            subscription = client.backend().subscribe(client.store().keySchema().channel(name), m -> wakeOne());
+        }
+        return subscription;
+    }
+
+    private void enqueue(Waiter w) {
+        boolean attemptNow;
+        synchronized (this) {
+            if (w.future.isDone()) {
+                return;
+            }
+            attemptNow = !hasSleeper() || (timer == null && attempting == 0);
+            w.state = attemptNow ? State.ATTEMPTING : State.SLEEPING;
+            queue.addLast(w);
+            if (attemptNow) {
+                attempting++;
+            }
+        }
+        if (attemptNow) {
+            attempt(w);
+        }
+    }
+
+    private void attempt(Waiter w) {
+        String id = newPermitId();
+        long sentAt = System.nanoTime();
+        try {
+            client.store().acquire(name, id, w.weight, client.instanceId())
+                    .whenComplete((r, e) -> onResult(w, id, sentAt, r, e));
+        } catch (RuntimeException e) {
+            onResult(w, id, sentAt, null, e);
+        }
+    }
+
+    private void onResult(Waiter w, String id, long sentAt, AcquireResult r, Throwable e) {
+        if (e != null) {
+            synchronized (this) {
+                attempting--;
+                queue.remove(w);
+            }
+            w.future.completeExceptionally(Futures.unwrap(e));
+            if (!w.singleShot) {
+                wakeOne();
+            }
+            return;
+        }
+        if (r.granted()) {
+            DefaultPermit permit = new DefaultPermit(id, this, w.weight, r.leaseExpiresAtMs(),
+                    sentAt + r.lease().toNanos());
+            if (permit.leased()) {
+                renewer.add(permit, r.lease());
+            }
+            boolean wakeNext;
+            synchronized (this) {
+                attempting--;
+                queue.remove(w);
+                wakeNext = r.roomLeft() && hasSleeper();
+                if (!wakeNext && hasSleeper()) {
+                    armTimer(r.retryAfter());
+                }
+            }
+            if (!w.future.complete(permit)) {
+                permit.releaseAsync();
+            }
+            if (wakeNext) {
+                wakeOne();
+            }
+            return;
+        }
+        if (w.singleShot) {
+            synchronized (this) {
+                attempting--;
+            }
+            w.future.completeExceptionally(w.tryOnly ? NoPermitNow.INSTANCE
+                    : new LimiterTimeoutException(name, w.weight, w.timeout));
+            return;
+        }
+        boolean retryNow = false;
+        synchronized (this) {
+            if (w.future.isDone()) {
+                attempting--;
+                queue.remove(w);
+            } else if (missedWakes > 0) {
+                missedWakes--;
+                retryNow = true;
+            } else {
+                attempting--;
+                w.state = State.SLEEPING;
+                armTimer(r.retryAfter());
+            }
+        }
+        if (retryNow) {
+            attempt(w);
+        }
+    }
+
+    /** Wakes the first sleeping waiter, or remembers the wake if all of them have an attempt in flight. */
+    void wakeOne() {
+        Waiter next = null;
+        synchronized (this) {
+            for (Waiter w : queue) {
+                if (w.state == State.SLEEPING && !w.future.isDone()) {
+                    next = w;
+                    break;
+                }
+            }
+            if (next != null) {
+                next.state = State.ATTEMPTING;
+                attempting++;
+            } else if (attempting > missedWakes) {
+                missedWakes++;
+            }
+        }
+        if (next != null) {
+            attempt(next);
+        }
+    }
+
+    private synchronized void leave(Waiter w) {
+        if (w.state == State.SLEEPING) {
+            queue.remove(w);
+        }
+        if (queue.isEmpty()) {
+            missedWakes = 0;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+    }
+
+    private boolean hasSleeper() {
+        for (Waiter w : queue) {
+            if (w.state == State.SLEEPING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Arms the queue's one timer at {@code delay}, unless it already fires sooner. Call holding the lock. */
+    private void armTimer(Duration delay) {
+        long at = System.nanoTime() + delay.toNanos();
+        if (timer != null && timerAtNanos - at <= 0) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAtNanos = at;
+        try {
+            ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+            self[0] = client.timer().schedule(() -> {
+                synchronized (this) {
+                    if (timer == self[0]) {
+                        timer = null;
+                    }
+                }
+                wakeOne();
+            }, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+            timer = self[0];
+        } catch (RejectedExecutionException closed) {
+            timer = null;
+        }
+    }
+
+    CompletableFuture<Void> release(DefaultPermit permit) {
+        renewer.remove(permit);
+        return client.store().release(name, permit.id(), false)
+                .handle((released, e) -> {
+                    if (e != null) {
+                        log.warn("release of permit {} of limit '{}' failed; Redis reclaims it when its lease runs "
+                                + "out: {}", permit.id(), name, Futures.unwrap(e).getMessage());
+                    }
+                    return null;
+                });
+    }
+
+    /** Client closing: fail waiters, release held permits (bounded), stop renewing. */
+    void shutdown() {
+        List<Waiter> waiting;
+        synchronized (this) {
+            waiting = List.copyOf(queue);
+            queue.clear();
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            if (subscription != null) {
+                subscription.thenAccept(RedisBackend.Subscription::close);
+            }
+        }
+        for (Waiter w : waiting) {
+            w.future.completeExceptionally(new IllegalStateException("the limiter client was closed"));
+        }
+        List<DefaultPermit> held = renewer.drain();
+        if (held.isEmpty()) {
+            return;
+        }
+        CompletableFuture<?>[] releases = held.stream().map(DefaultPermit::releaseAsync)
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(releases)
+                    .get(client.config().commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("{} permit(s) of limit '{}' may still be held until their leases run out", held.size(), name);
+        }
+    }
+
+    private static String newPermitId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+
+    @Override
+    public String toString() {
+        return "DistributedLimiter{" + name + "}";
+    }
+
+    private static final class Waiter {
+        final int weight;
+        final Duration timeout;
+        final boolean singleShot;
+        final boolean tryOnly;
+        final CompletableFuture<Permit> future = new CompletableFuture<>();
+        State state = State.ATTEMPTING;
+
+        Waiter(int weight, Duration timeout, boolean singleShot, boolean tryOnly) {
+            this.weight = weight;
+            this.timeout = timeout;
+            this.singleShot = singleShot;
+            this.tryOnly = tryOnly;
+        }
+    }
+
+    /** Internal signal: a single attempt was denied. */
+    private static final class NoPermitNow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final NoPermitNow INSTANCE = new NoPermitNow();
+
+        private NoPermitNow() {
+            super("denied", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.limiter.client.internal;
+
+import io.limiter.client.DistributedLimiter;
+import io.limiter.client.LimiterClient;
+import io.limiter.core.LimitNames;
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.KeySchema;
+import io.limiter.core.redis.LettuceBackend;
+import io.limiter.core.redis.LimitStore;
+import io.limiter.core.redis.RedisBackend;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The client: owns the backend (unless given one), a timer thread and the callback executor. */
+public final class DefaultLimiterClient implements LimiterClient {
+    private static final Logger log = LoggerFactory.getLogger(DefaultLimiterClient.class);
+
+    private final ClientConfig config;
+    private final RedisBackend backend;
+    private final boolean ownsBackend;
+    private final LimitStore store;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Executor callbacks;
+    private final ExecutorService ownedCallbacks;
+    private final ConcurrentMap<String, DefaultLimiter> limiters = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public DefaultLimiterClient(ClientConfig config) {
+        this.config = config;
+        this.ownsBackend = config.backend() == null;
+        this.backend = ownsBackend
+                ? LettuceBackend.create(config.redisUri(), config.connectTimeout(), config.commandTimeout())
+                : config.backend();
+        this.store = new LimitStore(backend, new KeySchema(config.keyPrefix()));
+        this.timer = new ScheduledThreadPoolExecutor(1, daemon("limiter-timer"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        if (config.callbackExecutor() != null) {
+            this.callbacks = config.callbackExecutor();
+            this.ownedCallbacks = null;
+        } else {
+            this.ownedCallbacks = Executors.newCachedThreadPool(daemon("limiter-callback"));
+            this.callbacks = ownedCallbacks;
+        }
+    }
+
+    @Override
+    public LimitPolicy define(String name, LimitPolicy policy) {
+        return Futures.await(store.define(name, policy), "define of limit '" + name + "'").stored();
+    }
+
+    @Override
+    public Optional<LimitPolicy> replace(String name, LimitPolicy policy) {
+        return Futures.await(store.replace(name, policy), "replace of limit '" + name + "'");
+    }
+
+    @Override
+    public Optional<LimitPolicy> policy(String name) {
+        return Futures.await(store.state(name, 0), "read of limit '" + name + "'").map(s -> s.policy());
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return Futures.await(store.delete(name), "delete of limit '" + name + "'");
+    }
+
+    @Override
+    public DistributedLimiter limiter(String name) {
+        LimitNames.requireValidName(name);
+        if (closed) {
+            throw new IllegalStateException("the limiter client is closed");
+        }
+        return limiters.computeIfAbsent(name, n -> new DefaultLimiter(n, this));
+    }
+
+    @Override
+    public String instanceId() {
+        return config.instanceId();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (DefaultLimiter l : limiters.values()) {
+            l.shutdown();
+        }
+        timer.shutdownNow();
+        if (ownedCallbacks != null) {
+            ownedCallbacks.shutdown();
+        }
+        if (ownsBackend) {
+            backend.close();
+        }
+        log.debug("limiter client {} closed", config.instanceId());
+    }
+
+    LimitStore store() {
+        return store;
+    }
+
+    RedisBackend backend() {
+        return backend;
+    }
+
+    ScheduledThreadPoolExecutor timer() {
+        return timer;
+    }
+
+    Executor callbacks() {
+        return callbacks;
+    }
+
+    ClientConfig config() {
+        return config;
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,112 @@
+package io.limiter.client.internal;
+
+import io.limiter.client.Permit;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A granted permit; its lease is tracked in local time too, so it knows when it ran out without Redis. */
+final class DefaultPermit implements Permit {
+    private static final Logger log = LoggerFactory.getLogger(DefaultPermit.class);
+
+    private final String id;
+    private final DefaultLimiter limiter;
+    private final int weight;
+    private final boolean leased;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long leaseExpiresAtMs;
+    private volatile long localDeadlineNanos;
+    private volatile boolean lost;
+
+    DefaultPermit(String id, DefaultLimiter limiter, int weight, long leaseExpiresAtMs, long localDeadlineNanos) {
+        this.id = id;
+        this.limiter = limiter;
+        this.weight = weight;
+        this.leased = leaseExpiresAtMs > 0;
+        this.leaseExpiresAtMs = leaseExpiresAtMs;
+        this.localDeadlineNanos = localDeadlineNanos;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String limit() {
+        return limiter.name();
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    @Override
+    public Optional<Instant> leaseExpiresAt() {
+        return leased ? Optional.of(Instant.ofEpochMilli(leaseExpiresAtMs)) : Optional.empty();
+    }
+
+    @Override
+    public boolean isValid() {
+        if (closed.get() || lost) {
+            return false;
+        }
+        return !leased || System.nanoTime() - localDeadlineNanos < 0;
+    }
+
+    boolean leased() {
+        return leased;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** A renewal succeeded: the lease now runs to {@code expiresAtMs} (Redis) / {@code deadlineNanos} (local). */
+    void renewed(long expiresAtMs, long deadlineNanos) {
+        this.leaseExpiresAtMs = expiresAtMs;
+        this.localDeadlineNanos = deadlineNanos;
+    }
+
+    /** Redis no longer holds it. */
+    void markLost() {
+        lost = true;
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> f = releaseAsync();
+        try {
+            f.get(limiter.client().config().commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("release of permit {} of limit '{}' is still pending; Redis reclaims it by {} at the latest",
+                    id, limit(), leaseExpiresAt().map(Instant::toString).orElse("now"));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseAsync() {
+        if (!closed.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!leased) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return limiter.release(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Permit{" + id + ", limit=" + limit() + ", weight=" + weight
+                + (leased ? ", leaseExpiresAt=" + Instant.ofEpochMilli(leaseExpiresAtMs) : "")
+                + (lost ? ", lost" : "") + (closed.get() ? ", closed" : "") + "}";
+    }
+}

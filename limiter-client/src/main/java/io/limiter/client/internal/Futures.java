@@ -1,0 +1,49 @@
+package io.limiter.client.internal;
+
+import io.limiter.core.LimiterException;
+import io.limiter.core.LimiterInterruptedException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** The blocking edge: waits for a future and translates its failure. */
+final class Futures {
+    private Futures() {
+    }
+
+    /**
+     * Waits for {@code future}. On interrupt: cancels it, sets the interrupt flag again and throws
+     * {@link LimiterInterruptedException}. A failure is rethrown as the {@link LimiterException} (or other
+     * unchecked exception) it carries.
+     */
+    static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new LimiterInterruptedException("interrupted while waiting for " + what, e);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause(), what);
+        }
+    }
+
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static RuntimeException rethrow(Throwable cause, String what) {
+        Throwable t = unwrap(cause);
+        if (t instanceof RuntimeException) {
+            return (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        return new LimiterException(what + " failed: " + t, t);
+    }
+}

@@ -1,0 +1,129 @@
+package io.limiter.client.internal;
+
+import io.limiter.core.redis.RenewResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renews the leases of every permit one limit holds in this process: one batched script call per tick, every
+ * third of the lease, whatever the number of permits. Runs only while permits are held.
+ */
+final class LeaseRenewer {
+    private static final Logger log = LoggerFactory.getLogger(LeaseRenewer.class);
+
+    private final DefaultLimiter limiter;
+    private final Map<String, DefaultPermit> held = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> next;
+    private boolean running;
+    private Duration lease = Duration.ofSeconds(30);
+    private boolean failing;
+
+    LeaseRenewer(DefaultLimiter limiter) {
+        this.limiter = limiter;
+    }
+
+    void add(DefaultPermit permit, Duration lease) {
+        held.put(permit.id(), permit);
+        synchronized (this) {
+            this.lease = lease;
+            if (next == null && !running) {
+                schedule();
+            }
+        }
+    }
+
+    void remove(DefaultPermit permit) {
+        held.remove(permit.id());
+    }
+
+    int size() {
+        return held.size();
+    }
+
+    List<DefaultPermit> drain() {
+        List<DefaultPermit> all = new ArrayList<>(held.values());
+        held.clear();
+        synchronized (this) {
+            if (next != null) {
+                next.cancel(false);
+                next = null;
+            }
+        }
+        return all;
+    }
+
+    private void schedule() {
+        long delay = Math.max(100, lease.toMillis() / 3);
+        try {
+            next = limiter.client().timer().schedule(this::tick, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            next = null;
+        }
+    }
+
+    private void tick() {
+        List<String> ids;
+        synchronized (this) {
+            next = null;
+            if (held.isEmpty()) {
+                return;
+            }
+            running = true;
+            ids = new ArrayList<>(held.keySet());
+        }
+        long sentAt = System.nanoTime();
+        limiter.client().store().renew(limiter.name(), ids).whenComplete((r, e) -> {
+            if (e != null) {
+                if (!failing) {
+                    log.warn("renewal of {} permit(s) of limit '{}' failed; retrying: {}", ids.size(),
+                            limiter.name(), Futures.unwrap(e).getMessage());
+                }
+                failing = true;
+            } else {
+                if (failing) {
+                    log.info("renewal of limit '{}' works again", limiter.name());
+                }
+                failing = false;
+                apply(ids, r, sentAt);
+            }
+            synchronized (this) {
+                running = false;
+                if (!held.isEmpty()) {
+                    schedule();
+                }
+            }
+        });
+    }
+
+    private void apply(List<String> ids, RenewResult r, long sentAt) {
+        HashSet<String> lost = new HashSet<>(r.lost());
+        if (!r.lease().isZero()) {
+            lease = r.lease();
+        }
+        long deadline = sentAt + r.lease().toNanos();
+        for (String id : ids) {
+            DefaultPermit p = held.get(id);
+            if (p == null) {
+                continue;
+            }
+            if (lost.contains(id)) {
+                held.remove(id);
+                if (!p.isClosed()) {
+                    p.markLost();
+                    log.warn("lease of permit {} of limit '{}' was lost (expired, force-released or the limit was "
+                            + "removed); its work no longer counts against the cap", id, limiter.name());
+                }
+            } else {
+                p.renewed(r.leaseExpiresAtMs(), deadline);
+            }
+        }
+    }
+}

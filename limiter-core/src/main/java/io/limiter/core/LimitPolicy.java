@@ -1,0 +1,249 @@
+package io.limiter.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a limit allows: a concurrency part (at most {@link #permits()} permits in use at once cluster-wide,
+ * each held under a renewable {@link #lease()}), a rate part (a token bucket of {@link #burst()} tokens refilled
+ * at {@link #rate()} tokens per {@link #period()}), or both. With both, one acquire takes a permit and tokens
+ * atomically, or neither.
+ *
+ * <p>Immutable and thread-safe. Built with {@link #builder()}; every setter checks its own field and
+ * {@link Builder#build()} checks the combination, each throwing {@link InvalidPolicyException} whose message
+ * names the field, the rule and the value (see {@link Rules}). Durations are kept to the millisecond.
+ *
+ * <pre>{@code
+ * LimitPolicy policy = LimitPolicy.builder()
+ *         .concurrency(10).lease(Duration.ofSeconds(30))
+ *         .rate(100, Duration.ofSeconds(1)).burst(20)
+ *         .build();
+ * }</pre>
+ */
+public final class LimitPolicy {
+
+    /** Lease used when a concurrency part is given without one. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+    /** The limits every policy field is checked against, in one place so messages stay exact. */
+    public static final class Rules {
+        public static final int MAX_PERMITS = 1_000_000;
+        public static final Duration MIN_LEASE = Duration.ofSeconds(1);
+        public static final Duration MAX_LEASE = Duration.ofHours(24);
+        public static final long MAX_RATE = 1_000_000_000L;
+        public static final Duration MIN_PERIOD = Duration.ofMillis(1);
+        public static final Duration MAX_PERIOD = Duration.ofHours(24);
+        public static final long MAX_BURST = 1_000_000_000L;
+
+        public static final String PERMITS = "be between 1 and " + MAX_PERMITS;
+        public static final String LEASE = "be between " + MIN_LEASE + " and " + MAX_LEASE;
+        public static final String LEASE_NEEDS_CONCURRENCY = "be set only together with concurrency (permits)";
+        public static final String RATE = "be between 1 and " + MAX_RATE;
+        public static final String PERIOD = "be between " + MIN_PERIOD + " and " + MAX_PERIOD;
+        public static final String BURST = "be between 1 and " + MAX_BURST;
+        public static final String BURST_NEEDS_RATE = "be set only together with rate";
+        public static final String NOT_EMPTY = "have a concurrency part, a rate part, or both";
+
+        private Rules() {
+        }
+    }
+
+    private final int permits;
+    private final Duration lease;
+    private final long rate;
+    private final Duration period;
+    private final long burst;
+
+    private LimitPolicy(int permits, Duration lease, long rate, Duration period, long burst) {
+        this.permits = permits;
+        this.lease = lease;
+        this.rate = rate;
+        this.period = period;
+        this.burst = burst;
+    }
+
+    /** A new builder with nothing set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this policy's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        if (hasConcurrency()) {
+            b.concurrency(permits).lease(lease);
+        }
+        if (hasRate()) {
+            b.rate(rate, period).burst(burst);
+        }
+        return b;
+    }
+
+    /** True when this policy caps how many permits are in use at once. */
+    public boolean hasConcurrency() {
+        return permits > 0;
+    }
+
+    /** True when this policy has a token bucket. */
+    public boolean hasRate() {
+        return rate > 0;
+    }
+
+    /** Permits in use at once, cluster-wide; 0 when there is no concurrency part. */
+    public int permits() {
+        return permits;
+    }
+
+    /** How long a permit stays held without renewal; {@code null} when there is no concurrency part. */
+    public Duration lease() {
+        return lease;
+    }
+
+    /** Tokens added per {@link #period()}; 0 when there is no rate part. */
+    public long rate() {
+        return rate;
+    }
+
+    /** The refill period of {@link #rate()}; {@code null} when there is no rate part. */
+    public Duration period() {
+        return period;
+    }
+
+    /** Bucket capacity (the largest burst); 0 when there is no rate part. */
+    public long burst() {
+        return burst;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof LimitPolicy)) {
+            return false;
+        }
+        LimitPolicy other = (LimitPolicy) o;
+        return permits == other.permits && rate == other.rate && burst == other.burst
+                && Objects.equals(lease, other.lease) && Objects.equals(period, other.period);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(permits, lease, rate, period, burst);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("LimitPolicy{");
+        if (hasConcurrency()) {
+            s.append("permits=").append(permits).append(", lease=").append(lease);
+        }
+        if (hasRate()) {
+            if (hasConcurrency()) {
+                s.append(", ");
+            }
+            s.append("rate=").append(rate).append('/').append(period).append(", burst=").append(burst);
+        }
+        return s.append('}').toString();
+    }
+
+    /**
+     * Collects policy fields. Not thread-safe; {@link #build()} copies the values, so a builder reused
+     * afterwards never changes a built policy.
+     */
+    public static final class Builder {
+        private int permits;
+        private Duration lease;
+        private long rate;
+        private Duration period;
+        private long burst;
+
+        private Builder() {
+        }
+
+        /**
+         * Caps the permits in use at once, cluster-wide.
+         *
+         * @throws InvalidPolicyException unless {@code 1 <= permits <= 1000000}
+         */
+        public Builder concurrency(int permits) {
+            if (permits < 1 || permits > Rules.MAX_PERMITS) {
+                throw new InvalidPolicyException("permits", permits, Rules.PERMITS);
+            }
+            this.permits = permits;
+            return this;
+        }
+
+        /**
+         * How long a permit is held without renewal (default {@link #DEFAULT_LEASE}). Clients renew held
+         * permits automatically; a crashed holder's permit comes back when its lease runs out.
+         *
+         * @throws NullPointerException if {@code lease} is null
+         * @throws InvalidPolicyException unless between 1 s and 24 h
+         */
+        public Builder lease(Duration lease) {
+            Objects.requireNonNull(lease, "lease");
+            if (lease.compareTo(Rules.MIN_LEASE) < 0 || lease.compareTo(Rules.MAX_LEASE) > 0) {
+                throw new InvalidPolicyException("lease", lease, Rules.LEASE);
+            }
+            this.lease = Duration.ofMillis(lease.toMillis());
+            return this;
+        }
+
+        /**
+         * Adds a token bucket refilled with {@code tokens} per {@code period}. Burst defaults to {@code tokens}.
+         *
+         * @throws NullPointerException if {@code period} is null
+         * @throws InvalidPolicyException unless {@code 1 <= tokens <= 10^9} and period is between 1 ms and 24 h
+         */
+        public Builder rate(long tokens, Duration period) {
+            Objects.requireNonNull(period, "period");
+            if (tokens < 1 || tokens > Rules.MAX_RATE) {
+                throw new InvalidPolicyException("rate", tokens, Rules.RATE);
+            }
+            if (period.compareTo(Rules.MIN_PERIOD) < 0 || period.compareTo(Rules.MAX_PERIOD) > 0) {
+                throw new InvalidPolicyException("period", period, Rules.PERIOD);
+            }
+            this.rate = tokens;
+            this.period = Duration.ofMillis(period.toMillis());
+            return this;
+        }
+
+        /**
+         * Bucket capacity: how many tokens can be taken at once after a quiet time.
+         *
+         * @throws InvalidPolicyException unless {@code 1 <= burst <= 10^9}
+         */
+        public Builder burst(long burst) {
+            if (burst < 1 || burst > Rules.MAX_BURST) {
+                throw new InvalidPolicyException("burst", burst, Rules.BURST);
+            }
+            this.burst = burst;
+            return this;
+        }
+
+        /**
+         * Checks the combination and returns the policy.
+         *
+         * @throws InvalidPolicyException if neither part is set, a lease is set without concurrency, or a burst
+         *         without a rate
+         */
+        public LimitPolicy build() {
+            if (permits == 0 && rate == 0) {
+                throw new InvalidPolicyException("policy", "empty", Rules.NOT_EMPTY);
+            }
+            if (lease != null && permits == 0) {
+                throw new InvalidPolicyException("lease", lease, Rules.LEASE_NEEDS_CONCURRENCY);
+            }
+            if (burst != 0 && rate == 0) {
+                throw new InvalidPolicyException("burst", burst, Rules.BURST_NEEDS_RATE);
+            }
+            return new LimitPolicy(
+                    permits,
+                    permits > 0 ? (lease != null ? lease : DEFAULT_LEASE) : null,
+                    rate,
+                    rate > 0 ? period : null,
+                    rate > 0 ? (burst != 0 ? burst : rate) : 0);
+        }
+    }
+}

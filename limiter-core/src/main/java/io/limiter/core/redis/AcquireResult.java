@@ -1,0 +1,25 @@
+package io.limiter.core.redis;
+
+import java.time.Duration;
+
+/**
+ * What one acquire script call answered. On a grant: the permit's lease expiry (Redis time; 0 without a
+ * concurrency part), what is left, and {@link #retryAfter()} zero when there is room for another acquire. On a
+ * denial: why, and when to try again at the latest.
+ *
+ * @param granted whether the permit and/or tokens were taken
+ * @param reason {@code ok}, or on a denial {@code permits} or {@code tokens}
+ * @param retryAfter denial: when capacity may come back at the latest; grant: zero if room is left
+ * @param leaseExpiresAtMs lease expiry in ms since the epoch, Redis time (0 without concurrency)
+ * @param lease the lease of the policy (zero without concurrency)
+ * @param permitsLeft permits free after this call (-1 without concurrency)
+ * @param tokensLeft tokens in the bucket after this call ({@code NaN} without a rate part)
+ */
+public record AcquireResult(boolean granted, String reason, Duration retryAfter, long leaseExpiresAtMs,
+        Duration lease, long permitsLeft, double tokensLeft) {
+
+    /** True when a grant left room for another acquire right away. */
+    public boolean roomLeft() {
+        return granted && retryAfter.isZero();
+    }
+}

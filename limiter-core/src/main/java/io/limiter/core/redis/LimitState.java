@@ -1,0 +1,21 @@
+package io.limiter.core.redis;
+
+import io.limiter.core.LimitPolicy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A limit's live state, read in one script call.
+ *
+ * @param name the limit
+ * @param policy its stored policy
+ * @param readAt Redis time of the read
+ * @param permitsInUse sum of the weights of live holders (0 without concurrency)
+ * @param tokens tokens available now ({@code NaN} without a rate part)
+ * @param holders live holders, oldest first (at most the number asked for)
+ * @param counters cumulative counters: grants, denials, released, forced, expired, lost_renewals
+ */
+public record LimitState(String name, LimitPolicy policy, Instant readAt, long permitsInUse, double tokens,
+        List<Holder> holders, Map<String, Long> counters) {
+}

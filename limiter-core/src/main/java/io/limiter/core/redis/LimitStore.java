@@ -1,0 +1,199 @@
+package io.limiter.core.redis;
+
+import io.limiter.core.InvalidPolicyException;
+import io.limiter.core.LimitNames;
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.LimiterException;
+import io.limiter.core.LimiterValidationException;
+import io.limiter.core.UnknownLimitException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Typed access to the limiter's scripts: one method per script, one round trip each. Shared by the client
+ * library and the admin server. Thread-safe; every method is asynchronous and never blocks. Names are checked
+ * here, before they reach any key.
+ */
+public final class LimitStore {
+    private final RedisBackend backend;
+    private final KeySchema keys;
+
+    public LimitStore(RedisBackend backend, KeySchema keys) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    public KeySchema keySchema() {
+        return keys;
+    }
+
+    public RedisBackend backend() {
+        return backend;
+    }
+
+    /**
+     * Tries once to take a permit of {@code weight} (and/or {@code weight} tokens) under {@code permitId}.
+     * Fails with {@link UnknownLimitException} if the limit is not defined, or {@link LimiterValidationException}
+     * (field {@code weight}) if the weight can never be granted under the policy.
+     */
+    public CompletableFuture<AcquireResult> acquire(String name, String permitId, int weight, String owner) {
+        LimitNames.requireValidName(name);
+        return backend.eval(Script.ACQUIRE, keys.keys(name), List.of(permitId, Integer.toString(weight), owner))
+                .thenApply(reply -> {
+                    List<?> r = list(reply);
+                    long status = number(r.get(0));
+                    if (status == -1) {
+                        throw new UnknownLimitException(name);
+                    }
+                    if (status == -2) {
+                        throw new LimiterValidationException("weight", weight,
+                                "be at most " + r.get(1) + " (what limit '" + name + "' allows at once)");
+                    }
+                    String tokens = (String) r.get(6);
+                    return new AcquireResult(status == 1, (String) r.get(1), Duration.ofMillis(number(r.get(2))),
+                            number(r.get(3)), Duration.ofMillis(number(r.get(4))), number(r.get(5)),
+                            tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens));
+                });
+    }
+
+    /**
+     * Releases a permit. Idempotent: completes with false when the id is not held (unknown, released or expired),
+     * and then nothing changes. {@code forced} counts it as an operator's forced release.
+     */
+    public CompletableFuture<Boolean> release(String name, String permitId, boolean forced) {
+        LimitNames.requireValidName(name);
+        return backend.eval(Script.RELEASE, keys.keys(name), List.of(permitId, forced ? "forced" : "released"))
+                .thenApply(reply -> number(list(reply).get(0)) == 1);
+    }
+
+    /** Renews the leases of {@code permitIds} in one call and reports the ones no longer held. */
+    public CompletableFuture<RenewResult> renew(String name, Collection<String> permitIds) {
+        LimitNames.requireValidName(name);
+        return backend.eval(Script.RENEW, keys.keys(name), List.copyOf(permitIds))
+                .thenApply(reply -> {
+                    List<?> r = list(reply);
+                    List<String> lost = new ArrayList<>();
+                    for (Object id : list(r.get(2))) {
+                        lost.add((String) id);
+                    }
+                    return new RenewResult(number(r.get(0)), Duration.ofMillis(number(r.get(1))),
+                            Collections.unmodifiableList(lost));
+                });
+    }
+
+    /** Reads the live state of a limit, listing at most {@code maxHolders} holders; empty if not defined. */
+    public CompletableFuture<Optional<LimitState>> state(String name, int maxHolders) {
+        LimitNames.requireValidName(name);
+        return backend.eval(Script.STATE, keys.keys(name), List.of(Integer.toString(maxHolders)))
+                .thenApply(reply -> {
+                    List<?> r = list(reply);
+                    if (number(r.get(0)) == 0) {
+                        return Optional.empty();
+                    }
+                    LimitPolicy policy = decodePolicy(name, list(r.get(2)));
+                    List<Holder> holders = new ArrayList<>();
+                    for (Object row : list(r.get(6))) {
+                        List<?> h = list(row);
+                        holders.add(new Holder((String) h.get(0), (String) h.get(4), (int) number(h.get(1)),
+                                Instant.ofEpochMilli(number(h.get(2))), Instant.ofEpochMilli(number(h.get(3)))));
+                    }
+                    Map<String, Long> counters = new LinkedHashMap<>();
+                    List<?> stats = list(r.get(5));
+                    for (int i = 0; i + 1 < stats.size(); i += 2) {
+                        counters.put((String) stats.get(i), Long.parseLong((String) stats.get(i + 1)));
+                    }
+                    String tokens = (String) r.get(4);
+                    return Optional.of(new LimitState(name, policy, Instant.ofEpochMilli(number(r.get(1))),
+                            number(r.get(3)), tokens == null || tokens.isEmpty() ? Double.NaN
+                                    : Double.parseDouble(tokens),
+                            Collections.unmodifiableList(holders), Collections.unmodifiableMap(counters)));
+                });
+    }
+
+    /** Stores {@code policy} unless the limit already has one; never overwrites. */
+    public CompletableFuture<DefineResult> define(String name, LimitPolicy policy) {
+        LimitNames.requireValidName(name);
+        Objects.requireNonNull(policy, "policy");
+        return backend.eval(Script.DEFINE, keys.keys(name), encodePolicy(policy))
+                .thenApply(reply -> {
+                    List<?> r = list(reply);
+                    return new DefineResult(number(r.get(0)) == 1, decodePolicy(name, list(r.get(1))));
+                });
+    }
+
+    /** Overwrites (or creates) the policy; completes with the previous one, empty if there was none. */
+    public CompletableFuture<Optional<LimitPolicy>> replace(String name, LimitPolicy policy) {
+        LimitNames.requireValidName(name);
+        Objects.requireNonNull(policy, "policy");
+        return backend.eval(Script.REPLACE, keys.keys(name), encodePolicy(policy))
+                .thenApply(reply -> {
+                    List<?> r = list(reply);
+                    return number(r.get(0)) == 1 ? Optional.of(decodePolicy(name, list(r.get(1))))
+                            : Optional.<LimitPolicy>empty();
+                });
+    }
+
+    /** Removes the limit's policy and state; completes with false if it did not exist. */
+    public CompletableFuture<Boolean> delete(String name) {
+        LimitNames.requireValidName(name);
+        return backend.eval(Script.DELETE, keys.keys(name), List.of())
+                .thenApply(reply -> number(list(reply).get(0)) == 1);
+    }
+
+    static List<String> encodePolicy(LimitPolicy p) {
+        return List.of(
+                p.hasConcurrency() ? Integer.toString(p.permits()) : "",
+                p.hasConcurrency() ? Long.toString(p.lease().toMillis()) : "",
+                p.hasRate() ? Long.toString(p.rate()) : "",
+                p.hasRate() ? Long.toString(p.period().toMillis()) : "",
+                p.hasRate() ? Long.toString(p.burst()) : "");
+    }
+
+    static LimitPolicy decodePolicy(String name, List<?> flat) {
+        Map<String, String> f = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            f.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        try {
+            LimitPolicy.Builder b = LimitPolicy.builder();
+            if (f.containsKey("permits")) {
+                b.concurrency(Integer.parseInt(f.get("permits")))
+                        .lease(Duration.ofMillis(Long.parseLong(f.get("lease_ms"))));
+            }
+            if (f.containsKey("rate")) {
+                b.rate(Long.parseLong(f.get("rate")), Duration.ofMillis(Long.parseLong(f.get("period_ms"))))
+                        .burst(Long.parseLong(f.get("burst")));
+            }
+            return b.build();
+        } catch (InvalidPolicyException | NumberFormatException | NullPointerException e) {
+            throw new LimiterException("the policy stored for limit '" + name + "' is not valid " + f
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<?> list(Object reply) {
+        if (reply instanceof List) {
+            return (List<?>) reply;
+        }
+        throw new LimiterException("unexpected script reply: " + reply);
+    }
+
+    private static long number(Object o) {
+        if (o instanceof Number) {
+            return ((Number) o).longValue();
+        }
+        if (o instanceof String) {
+            return Long.parseLong((String) o);
+        }
+        throw new LimiterException("unexpected script reply element: " + o);
+    }
+}

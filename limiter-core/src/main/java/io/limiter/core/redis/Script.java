@@ -1,0 +1,82 @@
+package io.limiter.core.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * One Lua script of the limiter: its source (the shared prelude {@code common.lua} followed by the script's own
+ * file) and the SHA1 Redis knows it by. Immutable; backends run it with {@code EVALSHA} and fall back to
+ * {@code EVAL} on {@code NOSCRIPT}.
+ */
+public final class Script {
+    private static final String BASE = "/io/limiter/core/lua/";
+
+    public static final Script ACQUIRE = load("acquire");
+    public static final Script RELEASE = load("release");
+    public static final Script RENEW = load("renew");
+    public static final Script STATE = load("state");
+    public static final Script DEFINE = load("define");
+    public static final Script REPLACE = load("replace");
+    public static final Script DELETE = load("delete");
+
+    private final String name;
+    private final String source;
+    private final String sha1;
+
+    private Script(String name, String source) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.source = Objects.requireNonNull(source, "source");
+        this.sha1 = sha1Hex(source);
+    }
+
+    static Script load(String name) {
+        return new Script(name, resource("common") + "\n" + resource(name));
+    }
+
+    /** The script's short name, e.g. {@code acquire}. */
+    public String name() {
+        return name;
+    }
+
+    /** The full Lua source sent with {@code EVAL} / {@code SCRIPT LOAD}. */
+    public String source() {
+        return source;
+    }
+
+    /** Lower-case hex SHA1 of {@link #source()}, as used by {@code EVALSHA}. */
+    public String sha1() {
+        return sha1;
+    }
+
+    @Override
+    public String toString() {
+        return "Script{" + name + ", " + sha1 + "}";
+    }
+
+    private static String resource(String name) {
+        String path = BASE + name + ".lua";
+        try (InputStream in = Script.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing Lua resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Lua resource " + path, e);
+        }
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-1");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by the Java platform", e);
+        }
+    }
+}

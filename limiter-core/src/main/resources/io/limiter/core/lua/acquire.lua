@@ -1,0 +1,71 @@
+-- Acquire a weighted permit (with a lease) and/or tokens, atomically: both or neither.
+-- ARGV: 1 permit id (chosen by the client), 2 weight, 3 owner (instance id)
+-- Returns {status, reason, retry_ms, lease_expiry_ms, lease_ms, permits_left, tokens_left}
+--   status  1 granted, 0 denied, -1 unknown limit, -2 weight larger than the limit allows
+--   reason  'ok' | 'permits' | 'tokens' (denied) | the largest weight allowed (status -2)
+--   retry_ms  denied: when to try again at the latest (earliest lease expiry or the token refill);
+--             granted: 0 if there is room left for another acquire, else that same hint
+--   permits_left -1 without a concurrency part; tokens_left '' without a rate part
+local id, weight, owner = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local pol = load_policy()
+if not pol then
+  return { -1, 'unknown', 0, 0, 0, -1, '' }
+end
+if pol.permits and weight > pol.permits then
+  return { -2, tostring(pol.permits), 0, 0, 0, -1, '' }
+end
+if pol.rate and weight > pol.burst then
+  return { -2, tostring(pol.burst), 0, 0, 0, -1, '' }
+end
+
+local now = now_ms()
+local permits_left, tokens = -1, nil
+local retry_permits, retry_tokens = 0, 0
+
+if pol.permits then
+  reap(now)
+  local existing = redis.call('ZSCORE', K_HOLDERS, id)
+  if existing then
+    -- The same id again (a client retry after a lost reply): the grant already happened; report it.
+    return { 1, 'ok', 0, tonumber(existing), pol.lease_ms, pol.permits - used_weight(), '' }
+  end
+  permits_left = pol.permits - used_weight()
+  if permits_left < weight then
+    retry_permits = ms_to_first_expiry(now, pol.lease_ms)
+  end
+end
+if pol.rate then
+  tokens = current_tokens(pol, now)
+  if tokens + EPSILON < weight then
+    retry_tokens = ms_to_tokens(pol, tokens, weight)
+  end
+end
+
+if retry_permits > 0 or retry_tokens > 0 then
+  redis.call('HINCRBY', K_STATS, 'denials', 1)
+  local reason = retry_permits > 0 and 'permits' or 'tokens'
+  return { 0, reason, math.max(retry_permits, retry_tokens), 0, pol.lease_ms or 0, permits_left,
+           tokens and fmt(tokens) or '' }
+end
+
+local expiry, next_retry = 0, 0
+if pol.permits then
+  expiry = math.floor(now) + pol.lease_ms
+  redis.call('ZADD', K_HOLDERS, expiry, id)
+  redis.call('HSET', K_INFO, id, weight .. ':' .. math.floor(now) .. ':' .. owner)
+  redis.call('INCRBY', K_USED, weight)
+  expire_semaphore(now)
+  permits_left = permits_left - weight
+  if permits_left < 1 then
+    next_retry = ms_to_first_expiry(now, pol.lease_ms)
+  end
+end
+if pol.rate then
+  tokens = math.max(0, tokens - weight)
+  store_tokens(pol, tokens, now)
+  if tokens + EPSILON < 1 then
+    next_retry = math.max(next_retry, ms_to_tokens(pol, tokens, 1))
+  end
+end
+redis.call('HINCRBY', K_STATS, 'grants', 1)
+return { 1, 'ok', next_retry, expiry, pol.lease_ms or 0, permits_left, tokens and fmt(tokens) or '' }

@@ -1,0 +1,125 @@
+-- Shared prelude, prepended to every script by the Java loader (Script.java); not a script on its own.
+-- KEYS (always the same seven, all sharing the limit's {hash tag}):
+--   1 policy  (hash: permits, lease_ms, rate, period_ms, burst)
+--   2 holders (zset: permit id -> lease expiry, ms since epoch, Redis time)
+--   3 info    (hash: permit id -> "weight:acquired_ms:owner")
+--   4 used    (string: sum of the weights held)
+--   5 bucket  (hash: tokens, ts)
+--   6 stats   (hash: grants, denials, released, forced, expired, lost_renewals)
+--   7 channel (pub/sub channel notified when capacity comes free; passed as a key for cluster routing)
+local K_POLICY, K_HOLDERS, K_INFO, K_USED, K_BUCKET, K_STATS, K_CHANNEL =
+    KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+
+local EPSILON = 1e-9
+
+-- Redis time in milliseconds, with microsecond fraction.
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+end
+
+local function fmt(x)
+  return string.format('%.17g', x)
+end
+
+-- The stored policy, or nil when the limit is not defined.
+local function load_policy()
+  local p = redis.call('HMGET', K_POLICY, 'permits', 'lease_ms', 'rate', 'period_ms', 'burst')
+  local permits, rate = tonumber(p[1]), tonumber(p[3])
+  if not permits and not rate then
+    return nil
+  end
+  return { permits = permits, lease_ms = tonumber(p[2]), rate = rate, period_ms = tonumber(p[4]),
+           burst = tonumber(p[5]) }
+end
+
+local function weight_of(info_value)
+  return tonumber(string.match(info_value, '^(%d+)'))
+end
+
+-- Removes holders whose lease ran out (expiry <= now), gives their weight back. Returns the weight freed.
+local function reap(now)
+  local expired = redis.call('ZRANGEBYSCORE', K_HOLDERS, '-inf', math.floor(now))
+  local n = #expired
+  if n == 0 then
+    return 0
+  end
+  local freed = 0
+  for i = 1, n, 500 do
+    local last = math.min(i + 499, n)
+    local chunk = {}
+    for j = i, last do
+      chunk[#chunk + 1] = expired[j]
+    end
+    local infos = redis.call('HMGET', K_INFO, unpack(chunk))
+    for j = 1, #infos do
+      if infos[j] then
+        freed = freed + weight_of(infos[j])
+      end
+    end
+    redis.call('HDEL', K_INFO, unpack(chunk))
+  end
+  redis.call('ZREMRANGEBYSCORE', K_HOLDERS, '-inf', math.floor(now))
+  if freed > 0 then
+    if redis.call('DECRBY', K_USED, freed) <= 0 then
+      redis.call('DEL', K_USED)
+    end
+  end
+  redis.call('HINCRBY', K_STATS, 'expired', n)
+  return freed
+end
+
+local function used_weight()
+  return tonumber(redis.call('GET', K_USED) or '0')
+end
+
+-- Milliseconds until the earliest lease runs out (a hint for when capacity may come back).
+local function ms_to_first_expiry(now, fallback)
+  local first = redis.call('ZRANGE', K_HOLDERS, 0, 0, 'WITHSCORES')
+  if first[2] then
+    return math.max(1, math.ceil(tonumber(first[2]) - now))
+  end
+  return fallback
+end
+
+-- Keeps the semaphore keys alive exactly as long as their longest lease: idle state leaves no garbage.
+local function expire_semaphore(now)
+  local last = redis.call('ZRANGE', K_HOLDERS, -1, -1, 'WITHSCORES')
+  if last[2] then
+    local ttl = math.ceil(tonumber(last[2]) - now) + 1000
+    redis.call('PEXPIRE', K_HOLDERS, ttl)
+    redis.call('PEXPIRE', K_INFO, ttl)
+    redis.call('PEXPIRE', K_USED, ttl)
+  else
+    redis.call('DEL', K_HOLDERS, K_INFO, K_USED)
+  end
+end
+
+-- Tokens in the bucket now (refilled since the last write; never above burst). A missing bucket is full.
+-- If Redis time went backwards (a failover to a replica with an earlier clock), nothing is refilled.
+local function current_tokens(pol, now)
+  local b = redis.call('HMGET', K_BUCKET, 'tokens', 'ts')
+  local tokens, ts = tonumber(b[1]), tonumber(b[2])
+  if not tokens then
+    return pol.burst
+  end
+  if now > ts then
+    tokens = tokens + (now - ts) * pol.rate / pol.period_ms
+  end
+  return math.min(pol.burst, tokens)
+end
+
+-- Writes the bucket; it expires once it would be full again, so a full bucket is a missing key.
+local function store_tokens(pol, tokens, now)
+  local ms_to_full = math.ceil((pol.burst - tokens) * pol.period_ms / pol.rate)
+  if ms_to_full <= 0 then
+    redis.call('DEL', K_BUCKET)
+  else
+    redis.call('HSET', K_BUCKET, 'tokens', fmt(tokens), 'ts', fmt(now))
+    redis.call('PEXPIRE', K_BUCKET, ms_to_full + 1000)
+  end
+end
+
+local function ms_to_tokens(pol, have, need)
+  return math.max(1, math.ceil((need - have) * pol.period_ms / pol.rate))
+end

@@ -1,0 +1,16 @@
+-- Create a limit's policy if it has none. Never overwrites.
+-- ARGV: permits, lease_ms, rate, period_ms, burst ('' for an absent part)
+-- Returns {created (1/0), stored policy (flat field/value list)}
+if redis.call('EXISTS', K_POLICY) == 1 then
+  return { 0, redis.call('HGETALL', K_POLICY) }
+end
+local fields = { 'permits', 'lease_ms', 'rate', 'period_ms', 'burst' }
+local args = {}
+for i = 1, 5 do
+  if ARGV[i] ~= '' then
+    args[#args + 1] = fields[i]
+    args[#args + 1] = ARGV[i]
+  end
+end
+redis.call('HSET', K_POLICY, unpack(args))
+return { 1, redis.call('HGETALL', K_POLICY) }

@@ -1,0 +1,38 @@
+-- Overwrite a limit's policy (creating it if absent).
+--   A rate change keeps the current token level (refilled at the old rate up to now, capped at the new burst).
+--   A smaller permit count lets current holders finish; no one new is admitted until usage is under it.
+--   A policy without a concurrency part drops the semaphore state (held permits are reported lost on renewal).
+-- Waiters are notified, so a larger cap is used at once.
+-- ARGV: permits, lease_ms, rate, period_ms, burst ('' for an absent part)
+-- Returns {existed (1/0), previous policy (flat field/value list)}
+local now = now_ms()
+local old = load_policy()
+local previous = redis.call('HGETALL', K_POLICY)
+local new = { permits = tonumber(ARGV[1]), lease_ms = tonumber(ARGV[2]), rate = tonumber(ARGV[3]),
+              period_ms = tonumber(ARGV[4]), burst = tonumber(ARGV[5]) }
+if new.rate then
+  if old and old.rate then
+    local tokens = math.min(current_tokens(old, now), new.burst)
+    store_tokens(new, tokens, now)
+  end
+else
+  redis.call('DEL', K_BUCKET)
+end
+if not new.permits then
+  redis.call('DEL', K_HOLDERS, K_INFO, K_USED)
+end
+local fields = { 'permits', 'lease_ms', 'rate', 'period_ms', 'burst' }
+local args = {}
+for i = 1, 5 do
+  if ARGV[i] ~= '' then
+    args[#args + 1] = fields[i]
+    args[#args + 1] = ARGV[i]
+  end
+end
+redis.call('DEL', K_POLICY)
+redis.call('HSET', K_POLICY, unpack(args))
+redis.call('PUBLISH', K_CHANNEL, 0)
+if old then
+  return { 1, previous }
+end
+return { 0, previous }

@@ -1,0 +1,285 @@
+package io.limiter.core.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.LimiterValidationException;
+import io.limiter.core.UnknownLimitException;
+import io.limiter.testing.RedisExtension;
+import io.limiter.testing.RedisProcess;
+import io.limiter.testing.TestRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The scripts' semantics, one call at a time, against a real Redis. */
+@ExtendWith(RedisExtension.class)
+class LimitStoreIT {
+    private static LettuceBackend backend;
+    private static LimitStore store;
+    private static RedisClient raw;
+    private static RedisCommands<String, String> redis;
+    private static final String PREFIX = "t" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void connect(TestRedis testRedis) {
+        backend = LettuceBackend.create(testRedis.uri());
+        store = new LimitStore(backend, new KeySchema(PREFIX));
+        raw = RedisClient.create(testRedis.uri());
+        StatefulRedisConnection<String, String> c = raw.connect();
+        redis = c.sync();
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+        raw.shutdown();
+    }
+
+    private static String name() {
+        return "l" + UUID.randomUUID().toString().substring(0, 12);
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+        return f.join();
+    }
+
+    @Test
+    void defineIsCreateIfAbsentAndReturnsTheStoredPolicy() {
+        String n = name();
+        LimitPolicy first = LimitPolicy.builder().concurrency(3).build();
+        LimitPolicy other = LimitPolicy.builder().concurrency(9).build();
+        DefineResult created = join(store.define(n, first));
+        assertThat(created.created()).isTrue();
+        assertThat(created.stored()).isEqualTo(first);
+        DefineResult again = join(store.define(n, other));
+        assertThat(again.created()).isFalse();
+        assertThat(again.stored()).isEqualTo(first);
+        assertThat(redis.hgetall(PREFIX + ":{" + n + "}:policy")).containsEntry("permits", "3")
+                .containsEntry("lease_ms", "30000").doesNotContainKey("rate");
+    }
+
+    @Test
+    void replaceOverwritesAndReturnsThePrevious() {
+        String n = name();
+        LimitPolicy a = LimitPolicy.builder().concurrency(3).build();
+        LimitPolicy b = LimitPolicy.builder().rate(5, Duration.ofSeconds(1)).build();
+        assertThat(join(store.replace(n, a))).isEmpty();
+        assertThat(join(store.replace(n, b))).contains(a);
+        assertThat(join(store.state(n, 10)).orElseThrow().policy()).isEqualTo(b);
+    }
+
+    @Test
+    void unknownLimitIsAClearError() {
+        assertThatThrownBy(() -> join(store.acquire(name(), "id", 1, "me")))
+                .isInstanceOf(CompletionException.class).hasCauseInstanceOf(UnknownLimitException.class)
+                .hasMessageContaining("is not defined");
+        assertThat(join(store.state(name(), 10))).isEmpty();
+    }
+
+    @Test
+    void weightLargerThanThePolicyAllowsIsRejected() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(4).build()));
+        assertThatThrownBy(() -> join(store.acquire(n, "id", 5, "me")))
+                .hasCauseInstanceOf(LimiterValidationException.class)
+                .cause().hasMessage("weight must be at most 4 (what limit '" + n + "' allows at once), was 5");
+    }
+
+    @Test
+    void weightedPermitsAreCountedAndReleasedIdempotently() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(5).build()));
+        AcquireResult a = join(store.acquire(n, "a", 3, "me"));
+        assertThat(a.granted()).isTrue();
+        assertThat(a.permitsLeft()).isEqualTo(2);
+        assertThat(a.roomLeft()).isTrue();
+        assertThat(join(store.acquire(n, "b", 3, "me")).granted()).isFalse();
+        AcquireResult c = join(store.acquire(n, "c", 2, "me"));
+        assertThat(c.granted()).isTrue();
+        assertThat(c.roomLeft()).isFalse();
+        assertThat(c.retryAfter()).isPositive();
+
+        assertThat(join(store.release(n, "a", false))).isTrue();
+        assertThat(join(store.release(n, "a", false))).isFalse();
+        assertThat(join(store.release(n, "never-granted", false))).isFalse();
+        assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isEqualTo(2);
+        assertThat(redis.get(PREFIX + ":{" + n + "}:used")).isEqualTo("2");
+        // Exactly 3 free now: a second release of "a" added nothing.
+        assertThat(join(store.acquire(n, "d", 3, "me")).granted()).isTrue();
+        assertThat(join(store.acquire(n, "e", 1, "me")).granted()).isFalse();
+    }
+
+    @Test
+    void theSameIdTwiceIsOneGrant() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(2).build()));
+        assertThat(join(store.acquire(n, "x", 1, "me")).granted()).isTrue();
+        assertThat(join(store.acquire(n, "x", 1, "me")).granted()).isTrue();
+        assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isEqualTo(1);
+    }
+
+    @Test
+    void idleStateLeavesNoGarbage() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(2).rate(10, Duration.ofSeconds(1)).build()));
+        join(store.acquire(n, "a", 1, "me"));
+        String base = PREFIX + ":{" + n + "}:";
+        assertThat(redis.pttl(base + "holders")).isBetween(30_000L, 31_000L);
+        assertThat(redis.pttl(base + "bucket")).isBetween(1L, 1_200L);
+        join(store.release(n, "a", false));
+        assertThat(redis.exists(base + "holders", base + "info", base + "used")).isZero();
+    }
+
+    @Test
+    void stateListsHoldersWithOwnerWeightAndTimes() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(5).lease(Duration.ofSeconds(10)).build()));
+        join(store.acquire(n, "p1", 2, "host-a:1"));
+        join(store.acquire(n, "p2", 1, "host-b:2"));
+        LimitState s = join(store.state(n, 10)).orElseThrow();
+        assertThat(s.permitsInUse()).isEqualTo(3);
+        assertThat(s.holders()).extracting(Holder::permitId).containsExactlyInAnyOrder("p1", "p2");
+        Holder h = s.holders().stream().filter(x -> x.permitId().equals("p1")).findFirst().orElseThrow();
+        assertThat(h.owner()).isEqualTo("host-a:1");
+        assertThat(h.weight()).isEqualTo(2);
+        assertThat(Duration.between(h.acquiredAt(), h.leaseExpiresAt())).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.counters()).containsEntry("grants", 2L);
+        assertThat(join(store.state(n, 1)).orElseThrow().holders()).hasSize(1);
+    }
+
+    @Test
+    void renewExtendsHeldLeasesAndReportsLostOnes() throws Exception {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(5).lease(Duration.ofSeconds(1)).build()));
+        AcquireResult a = join(store.acquire(n, "a", 1, "me"));
+        join(store.acquire(n, "b", 1, "me"));
+        join(store.release(n, "b", true));
+        Thread.sleep(20);
+        RenewResult r = join(store.renew(n, List.of("a", "b", "ghost")));
+        assertThat(r.lost()).containsExactlyInAnyOrder("b", "ghost");
+        assertThat(r.leaseExpiresAtMs()).isGreaterThan(a.leaseExpiresAtMs());
+        assertThat(r.lease()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(join(store.state(n, 10)).orElseThrow().counters()).containsEntry("forced", 1L);
+    }
+
+    @Test
+    void anExpiredLeaseIsReapedAndItsLateReleaseAddsNothing() throws Exception {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(1)).build()));
+        assertThat(join(store.acquire(n, "old", 1, "me")).granted()).isTrue();
+        Thread.sleep(1100);
+        assertThat(join(store.acquire(n, "new", 1, "me")).granted()).isTrue();
+        assertThat(join(store.release(n, "old", false))).isFalse();
+        assertThat(join(store.acquire(n, "third", 1, "me")).granted()).isFalse();
+        assertThat(join(store.renew(n, List.of("old"))).lost()).containsExactly("old");
+    }
+
+    @Test
+    void tokenBucketDeniesWithARetryHintAndRefills() throws Exception {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().rate(10, Duration.ofSeconds(1)).burst(3).build()));
+        for (int i = 0; i < 3; i++) {
+            assertThat(join(store.acquire(n, "t" + i, 1, "me")).granted()).isTrue();
+        }
+        AcquireResult denied = join(store.acquire(n, "t3", 1, "me"));
+        assertThat(denied.granted()).isFalse();
+        assertThat(denied.reason()).isEqualTo("tokens");
+        assertThat(denied.retryAfter()).isBetween(Duration.ofMillis(1), Duration.ofMillis(100));
+        Thread.sleep(denied.retryAfter().toMillis() + 5);
+        assertThat(join(store.acquire(n, "t4", 1, "me")).granted()).isTrue();
+    }
+
+    @Test
+    void combinedPolicyTakesBothOrNeither() {
+        String n = name();
+        // Tokens run out first: the permit must not be taken.
+        join(store.define(n, LimitPolicy.builder().concurrency(5).rate(1, Duration.ofHours(1)).burst(2).build()));
+        assertThat(join(store.acquire(n, "a", 1, "me")).granted()).isTrue();
+        assertThat(join(store.acquire(n, "b", 1, "me")).granted()).isTrue();
+        AcquireResult c = join(store.acquire(n, "c", 1, "me"));
+        assertThat(c.granted()).isFalse();
+        assertThat(c.reason()).isEqualTo("tokens");
+        assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isEqualTo(2);
+
+        // Permits run out first: no token may be taken.
+        String m = name();
+        join(store.define(m, LimitPolicy.builder().concurrency(1).rate(1, Duration.ofHours(1)).burst(5).build()));
+        assertThat(join(store.acquire(m, "a", 1, "me")).granted()).isTrue();
+        AcquireResult d = join(store.acquire(m, "b", 1, "me"));
+        assertThat(d.granted()).isFalse();
+        assertThat(d.reason()).isEqualTo("permits");
+        assertThat(join(store.state(m, 10)).orElseThrow().tokens()).isBetween(4.0, 4.01);
+    }
+
+    @Test
+    void aRateChangeKeepsTheCurrentTokenLevel() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().rate(100, Duration.ofHours(1)).build()));
+        for (int i = 0; i < 60; i++) {
+            join(store.acquire(n, "t" + i, 1, "me"));
+        }
+        join(store.replace(n, LimitPolicy.builder().rate(1, Duration.ofHours(1)).burst(1000).build()));
+        assertThat(join(store.state(n, 0)).orElseThrow().tokens()).isBetween(40.0, 40.2);
+        // A smaller burst caps the level.
+        join(store.replace(n, LimitPolicy.builder().rate(1, Duration.ofHours(1)).burst(10).build()));
+        assertThat(join(store.state(n, 0)).orElseThrow().tokens()).isBetween(10.0, 10.01);
+    }
+
+    @Test
+    void aShrinkLetsHoldersFinishAndAdmitsNoOneUntilUnderTheNewCap() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(4).build()));
+        for (String id : List.of("a", "b", "c", "d")) {
+            assertThat(join(store.acquire(n, id, 1, "me")).granted()).isTrue();
+        }
+        join(store.replace(n, LimitPolicy.builder().concurrency(2).build()));
+        assertThat(join(store.state(n, 10)).orElseThrow().holders()).hasSize(4);
+        assertThat(join(store.renew(n, List.of("a", "b", "c", "d"))).lost()).isEmpty();
+        join(store.release(n, "a", false));
+        join(store.release(n, "b", false));
+        assertThat(join(store.acquire(n, "e", 1, "me")).granted()).isFalse();
+        join(store.release(n, "c", false));
+        assertThat(join(store.acquire(n, "e", 1, "me")).granted()).isTrue();
+        assertThat(join(store.acquire(n, "f", 1, "me")).granted()).isFalse();
+    }
+
+    @Test
+    void deleteRemovesEverything() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(2).rate(5, Duration.ofSeconds(1)).build()));
+        join(store.acquire(n, "a", 1, "me"));
+        assertThat(join(store.delete(n))).isTrue();
+        assertThat(join(store.delete(n))).isFalse();
+        assertThat(redis.keys(PREFIX + ":{" + n + "}:*")).isEmpty();
+        assertThat(join(store.renew(n, List.of("a"))).lost()).containsExactly("a");
+    }
+
+    @Test
+    void aScriptFlushNeverBreaksTheNextCall() {
+        try (RedisProcess own = RedisProcess.start(); LettuceBackend b = LettuceBackend.create(own.uri())) {
+            LimitStore s = new LimitStore(b, new KeySchema("flush"));
+            join(s.define("f", LimitPolicy.builder().concurrency(2).build()));
+            assertThat(join(s.acquire("f", "a", 1, "me")).granted()).isTrue();
+            assertThat(own.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
+            assertThat(join(s.acquire("f", "b", 1, "me")).granted()).isTrue();
+            assertThat(join(s.acquire("f", "c", 1, "me")).granted()).isFalse();
+            assertThat(own.command("SCRIPT", "EXISTS", Script.ACQUIRE.sha1())).isEqualTo("*1");
+        }
+    }
+
+    @Test
+    void everyKeyOfALimitSharesOneHashTag() {
+        List<String> keys = new KeySchema("limiter").keys("payments");
+        assertThat(keys).hasSize(7).allSatisfy(k -> assertThat(k).startsWith("limiter:{payments}:"));
+    }
+}

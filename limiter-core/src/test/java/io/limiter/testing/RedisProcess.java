@@ -1,0 +1,194 @@
+package io.limiter.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code redis-server} child process this test owns, on a loopback port: {@code redis-server} from the
+ * {@code PATH}, or else the Redis 7 binary shipped in {@code org.signal:embedded-redis}. Nothing is saved to
+ * disk. It can be stopped and started again on the same port, to test outages and restarts. Use try-with-
+ * resources; a JVM shutdown hook stops it too.
+ */
+public final class RedisProcess implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisProcess.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+
+    private final String binary;
+    private final int port;
+    private final List<String> extraArgs;
+    private final Path dir;
+    private Process process;
+
+    private RedisProcess(String binary, int port, List<String> extraArgs) throws IOException {
+        this.binary = binary;
+        this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.dir = Files.createTempDirectory("limiter-redis-" + port + "-");
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stop-redis-" + port));
+    }
+
+    /** Starts a server on a free loopback port; {@code extraArgs} are extra {@code redis-server} options. */
+    public static RedisProcess start(String... extraArgs) {
+        try {
+            RedisProcess p = new RedisProcess(binary(), freePort(), List.of(extraArgs));
+            p.startProcess();
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server", e);
+        }
+    }
+
+    /** Whether a redis-server binary can be found (PATH or embedded-redis on the classpath). */
+    public static boolean available() {
+        try {
+            binary();
+            return true;
+        } catch (RuntimeException | IOException e) {
+            return false;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL); its data is gone. Idempotent. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Starts the server again on the same port, empty. */
+    public synchronized void restart() {
+        stop();
+        try {
+            startProcess();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart redis-server on port " + port, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Sends one command (inline protocol) and returns the first reply line, e.g. {@code +OK}. */
+    public String command(String... args) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            StringBuilder cmd = new StringBuilder("*" + args.length + "\r\n");
+            for (String a : args) {
+                byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                cmd.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis on port " + port + " did not answer " + args[0], e);
+        }
+    }
+
+    private void startProcess() throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+        cmd.addAll(extraArgs);
+        File logFile = dir.resolve("redis.log").toFile();
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile)).start();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited with " + process.exitValue() + "; log: "
+                        + Files.readString(logFile.toPath()));
+            }
+            try {
+                if ("+PONG".equals(command("PING"))) {
+                    log.debug("redis-server ({}) ready on port {}", binary, port);
+                    return;
+                }
+            } catch (UncheckedIOException notYet) {
+                // still starting
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting redis-server", e);
+            }
+        }
+        stop();
+        throw new IOException("redis-server did not answer PING on port " + port + " within " + READY_TIMEOUT);
+    }
+
+    private static String binary() throws IOException {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File f = new File(dir, "redis-server");
+            if (f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        try {
+            Class<?> provider = Class.forName("redis.embedded.RedisExecProvider");
+            Object p = provider.getMethod("defaultProvider").invoke(null);
+            File f = (File) provider.getMethod("get").invoke(p);
+            return f.getAbsolutePath();
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("no redis-server on PATH and org.signal:embedded-redis is not on the classpath", e);
+        }
+    }
+
+    /** A port that was free a moment ago on 127.0.0.1. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
