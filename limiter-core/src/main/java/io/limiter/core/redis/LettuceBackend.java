@@ -165,8 +165,9 @@ public final class LettuceBackend implements RedisBackend {
             return;
         }
         closed = true;
-        commands.close();
-        pubsub.close();
+        // An owned client closes its connections itself when it shuts down.
+        commands.close(!ownsClient);
+        pubsub.close(!ownsClient);
         if (ownsClient) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
@@ -263,9 +264,9 @@ public final class LettuceBackend implements RedisBackend {
             return current;
         }
 
-        synchronized void close() {
+        synchronized void close(boolean closeConnection) {
             closed = true;
-            if (current != null) {
+            if (closeConnection && current != null) {
                 current.thenAccept(c -> c.closeAsync());
             }
         }
