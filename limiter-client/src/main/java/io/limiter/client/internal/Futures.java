@@ -2,8 +2,8 @@ package io.limiter.client.internal;
 
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterInterruptedException;
+import io.limiter.core.internal.Exceptions;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** The blocking edge: waits for a future and translates its failure. */
@@ -29,11 +29,7 @@ final class Futures {
     }
 
     static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Exceptions.unwrap(e);
     }
 
     private static RuntimeException rethrow(Throwable cause, String what) {

@@ -1,5 +1,7 @@
 package io.limiter.core.redis;
 
+import static io.limiter.core.internal.Exceptions.unwrap;
+
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -22,10 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -217,14 +217,6 @@ public final class LettuceBackend implements RedisBackend {
         }
         return new LimiterUnavailableException("Redis at " + displayUri + " is unavailable for " + what + ": "
                 + cause.getMessage(), cause);
-    }
-
-    static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     private static void requirePositive(String field, Duration d) {

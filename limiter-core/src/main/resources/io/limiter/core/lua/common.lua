@@ -123,3 +123,16 @@ end
 local function ms_to_tokens(pol, have, need)
   return math.max(1, math.ceil((need - have) * pol.period_ms / pol.rate))
 end
+
+-- HSET arguments for a policy given as ARGV[1..5] (permits, lease_ms, rate, period_ms, burst; '' = absent).
+local function policy_args()
+  local fields = { 'permits', 'lease_ms', 'rate', 'period_ms', 'burst' }
+  local args = {}
+  for i = 1, 5 do
+    if ARGV[i] ~= '' then
+      args[#args + 1] = fields[i]
+      args[#args + 1] = ARGV[i]
+    end
+  end
+  return args
+end

@@ -4,13 +4,5 @@
 if redis.call('EXISTS', K_POLICY) == 1 then
   return { 0, redis.call('HGETALL', K_POLICY) }
 end
-local fields = { 'permits', 'lease_ms', 'rate', 'period_ms', 'burst' }
-local args = {}
-for i = 1, 5 do
-  if ARGV[i] ~= '' then
-    args[#args + 1] = fields[i]
-    args[#args + 1] = ARGV[i]
-  end
-end
-redis.call('HSET', K_POLICY, unpack(args))
+redis.call('HSET', K_POLICY, unpack(policy_args()))
 return { 1, redis.call('HGETALL', K_POLICY) }

@@ -21,16 +21,8 @@ end
 if not new.permits then
   redis.call('DEL', K_HOLDERS, K_INFO, K_USED)
 end
-local fields = { 'permits', 'lease_ms', 'rate', 'period_ms', 'burst' }
-local args = {}
-for i = 1, 5 do
-  if ARGV[i] ~= '' then
-    args[#args + 1] = fields[i]
-    args[#args + 1] = ARGV[i]
-  end
-end
 redis.call('DEL', K_POLICY)
-redis.call('HSET', K_POLICY, unpack(args))
+redis.call('HSET', K_POLICY, unpack(policy_args()))
 redis.call('PUBLISH', K_CHANNEL, 0)
 if old then
   return { 1, previous }
