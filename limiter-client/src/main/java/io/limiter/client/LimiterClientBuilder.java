@@ -22,12 +22,16 @@ public final class LimiterClientBuilder {
     /** Default bound on one Redis call (one acquire, release or renewal). */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = LettuceBackend.DEFAULT_COMMAND_TIMEOUT;
 
+    /** Default interval of the instance heartbeat that makes this process visible to the admin server. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
     private String redisUri;
     private RedisBackend backend;
     private String instanceId;
     private String keyPrefix = KeySchema.DEFAULT_PREFIX;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Executor callbackExecutor;
 
     LimiterClientBuilder() {
@@ -78,6 +82,15 @@ public final class LimiterClientBuilder {
     }
 
     /**
+     * How often this process tells Redis it is alive (with the number of permits it holds), for the admin
+     * server's instance list; default 10 s. An instance not heard from for three intervals is dropped.
+     */
+    public LimiterClientBuilder heartbeatInterval(Duration heartbeatInterval) {
+        this.heartbeatInterval = positive("heartbeatInterval", heartbeatInterval);
+        return this;
+    }
+
+    /**
      * Where {@link DistributedLimiter#acquireAsync} futures are completed; default a pool of daemon threads
      * owned by the client. Never a Redis I/O thread.
      */
@@ -98,7 +111,7 @@ public final class LimiterClientBuilder {
         }
         return new DefaultLimiterClient(new ClientConfig(redisUri, backend,
                 instanceId != null ? instanceId : ClientConfig.defaultInstanceId(), keyPrefix, connectTimeout,
-                commandTimeout, callbackExecutor));
+                commandTimeout, heartbeatInterval, callbackExecutor));
     }
 
     private static Duration positive(String field, Duration d) {

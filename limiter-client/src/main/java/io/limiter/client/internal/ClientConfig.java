@@ -7,10 +7,15 @@ import java.util.concurrent.Executor;
 
 /** The settings a client was built with; immutable. {@code backend} and {@code callbackExecutor} may be null. */
 public record ClientConfig(String redisUri, RedisBackend backend, String instanceId, String keyPrefix,
-        Duration connectTimeout, Duration commandTimeout, Executor callbackExecutor) {
+        Duration connectTimeout, Duration commandTimeout, Duration heartbeatInterval, Executor callbackExecutor) {
 
-    /** {@code host:pid}, the host taken from {@code HOSTNAME} when set (fast in containers). */
+    /** {@code host:pid}. */
     public static String defaultInstanceId() {
+        return hostName() + ":" + ProcessHandle.current().pid();
+    }
+
+    /** This host's name, taken from {@code HOSTNAME} when set (fast in containers). */
+    public static String hostName() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {
@@ -19,6 +24,6 @@ public record ClientConfig(String redisUri, RedisBackend backend, String instanc
                 host = "unknown-host";
             }
         }
-        return host + ":" + ProcessHandle.current().pid();
+        return host;
     }
 }

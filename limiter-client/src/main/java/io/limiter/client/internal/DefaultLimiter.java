@@ -55,6 +55,10 @@ final class DefaultLimiter implements DistributedLimiter {
         return name;
     }
 
+    int heldPermits() {
+        return renewer.size();
+    }
+
     DefaultLimiterClient client() {
         return client;
     }

@@ -4,11 +4,14 @@ import io.limiter.client.DistributedLimiter;
 import io.limiter.client.LimiterClient;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.InstanceInfo;
 import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RedisBackend;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -16,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,7 @@ public final class DefaultLimiterClient implements LimiterClient {
     private final Executor callbacks;
     private final ExecutorService ownedCallbacks;
     private final ConcurrentMap<String, DefaultLimiter> limiters = new ConcurrentHashMap<>();
+    private final InstanceInfo self;
     private volatile boolean closed;
 
     public DefaultLimiterClient(ClientConfig config) {
@@ -50,6 +55,23 @@ public final class DefaultLimiterClient implements LimiterClient {
             this.ownedCallbacks = Executors.newCachedThreadPool(daemon("limiter-callback"));
             this.callbacks = ownedCallbacks;
         }
+        this.self = new InstanceInfo(config.instanceId(), ClientConfig.hostName(), ProcessHandle.current().pid(), 0,
+                Instant.now(), Instant.EPOCH);
+        timer.scheduleWithFixedDelay(() -> heartbeat(false), 0, config.heartbeatInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Void> heartbeat(boolean leave) {
+        long held = 0;
+        for (DefaultLimiter l : limiters.values()) {
+            held += l.heldPermits();
+        }
+        InstanceInfo now = new InstanceInfo(self.id(), self.host(), self.pid(), held, self.startedAt(), Instant.EPOCH);
+        return store.heartbeat(now, config.heartbeatInterval().multipliedBy(3), leave)
+                .exceptionally(e -> {
+                    log.debug("heartbeat of instance {} failed: {}", self.id(), Futures.unwrap(e).getMessage());
+                    return null;
+                });
     }
 
     @Override
@@ -94,6 +116,11 @@ public final class DefaultLimiterClient implements LimiterClient {
         closed = true;
         for (DefaultLimiter l : limiters.values()) {
             l.shutdown();
+        }
+        try {
+            heartbeat(true).get(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.debug("instance {} could not say goodbye; it drops out of the list by itself", self.id());
         }
         timer.shutdownNow();
         if (ownedCallbacks != null) {

@@ -15,6 +15,9 @@ import java.util.List;
  * PREFIX:{name}:bucket    hash    tokens, ts (missing = full bucket)
  * PREFIX:{name}:stats     hash    grants, denials, released, forced, expired, lost_renewals
  * PREFIX:{name}:released  channel capacity came free (pub/sub)
+ *
+ * PREFIX:{~instances}:seen     zset  instance id -> last heartbeat (ms)
+ * PREFIX:{~instances}:details  hash  instance id -> "host TAB pid TAB permits_held TAB started_ms"
  * </pre>
  *
  * Scripts receive these as {@code KEYS[1..7]} in this order and never build key names themselves.
@@ -44,6 +47,34 @@ public final class KeySchema {
     /** The pub/sub channel notified when capacity of {@code name} comes free. */
     public String channel(String name) {
         return prefix + ":{" + name + "}:released";
+    }
+
+    /**
+     * The two keys of the instance registry: {@code PREFIX:{~instances}:seen} (zset, id to last seen) and
+     * {@code PREFIX:{~instances}:details} (hash). {@code ~} cannot occur in a limit name, so they never collide.
+     */
+    public List<String> instanceKeys() {
+        return List.of(prefix + ":{~instances}:seen", prefix + ":{~instances}:details");
+    }
+
+    /** The glob that matches every limit's policy key, for listing limits. */
+    public String policyPattern() {
+        return prefix + ":{*}:policy";
+    }
+
+    /** The limit name in a policy key, or null if {@code key} is not one of this prefix's policy keys. */
+    public String nameOfPolicyKey(String key) {
+        String start = prefix + ":{";
+        String end = "}:policy";
+        if (!key.startsWith(start) || !key.endsWith(end) || key.length() <= start.length() + end.length()) {
+            return null;
+        }
+        String name = key.substring(start.length(), key.length() - end.length());
+        try {
+            return LimitNames.requireValidName(name);
+        } catch (RuntimeException notOurs) {
+            return null;
+        }
     }
 
     /** The policy key of {@code name}. */

@@ -8,6 +8,8 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -19,6 +21,7 @@ import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -139,6 +142,23 @@ public final class LettuceBackend implements RedisBackend {
                                         .toCompletableFuture()
                                 : CompletableFuture.failedFuture(e)))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(script.name(), e)));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> scan(String pattern) {
+        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
+        List<String> found = new ArrayList<>();
+        return commands.get()
+                .thenCompose(c -> scanFrom(c, ScanCursor.INITIAL, args, found))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate("scan", e)));
+    }
+
+    private CompletableFuture<List<String>> scanFrom(StatefulRedisConnection<String, String> c, ScanCursor cursor,
+            ScanArgs args, List<String> found) {
+        return c.async().scan(cursor, args).toCompletableFuture().thenCompose(page -> {
+            found.addAll(page.getKeys());
+            return page.isFinished() ? CompletableFuture.completedFuture(found) : scanFrom(c, page, args, found);
+        });
     }
 
     @Override

@@ -14,8 +14,9 @@ import java.util.Map;
  * @param permitsInUse sum of the weights of live holders (0 without concurrency)
  * @param tokens tokens available now ({@code NaN} without a rate part)
  * @param holders live holders, oldest first (at most the number asked for)
+ * @param holderCount how many live holders there are in all
  * @param counters cumulative counters: grants, denials, released, forced, expired, lost_renewals
  */
 public record LimitState(String name, LimitPolicy policy, Instant readAt, long permitsInUse, double tokens,
-        List<Holder> holders, Map<String, Long> counters) {
+        List<Holder> holders, int holderCount, Map<String, Long> counters) {
 }

@@ -115,7 +115,8 @@ public final class LimitStore {
                     return Optional.of(new LimitState(name, policy, Instant.ofEpochMilli(number(r.get(1))),
                             number(r.get(3)), tokens == null || tokens.isEmpty() ? Double.NaN
                                     : Double.parseDouble(tokens),
-                            Collections.unmodifiableList(holders), Collections.unmodifiableMap(counters)));
+                            Collections.unmodifiableList(holders), (int) number(r.get(7)),
+                            Collections.unmodifiableMap(counters)));
                 });
     }
 
@@ -147,6 +148,40 @@ public final class LimitStore {
         LimitNames.requireValidName(name);
         return backend.eval(Script.DELETE, keys.keys(name), List.of())
                 .thenApply(reply -> number(list(reply).get(0)) == 1);
+    }
+
+    /** Names of every defined limit, sorted (a {@code SCAN} over policy keys). */
+    public CompletableFuture<List<String>> list() {
+        return backend.scan(keys.policyPattern()).thenApply(found -> found.stream()
+                .map(keys::nameOfPolicyKey).filter(Objects::nonNull).distinct().sorted().toList());
+    }
+
+    /**
+     * Records that an instance is alive (or, with {@code leave}, that it left). Entries older than
+     * {@code maxAge} are dropped on the way.
+     */
+    public CompletableFuture<Void> heartbeat(InstanceInfo instance, Duration maxAge, boolean leave) {
+        return backend.eval(Script.HEARTBEAT, keys.instanceKeys(), List.of(instance.id(), instance.encode(),
+                Long.toString(maxAge.toMillis()), leave ? "1" : "0")).thenApply(reply -> null);
+    }
+
+    /** Instances seen within {@code maxAge}, most recently seen first. */
+    public CompletableFuture<List<InstanceInfo>> instances(Duration maxAge) {
+        return backend.eval(Script.INSTANCES, keys.instanceKeys(), List.of(Long.toString(maxAge.toMillis())))
+                .thenApply(reply -> {
+                    List<InstanceInfo> out = new ArrayList<>();
+                    for (Object row : list(list(reply).get(1))) {
+                        List<?> r = list(row);
+                        out.add(InstanceInfo.decode((String) r.get(0), number(r.get(1)), (String) r.get(2)));
+                    }
+                    return Collections.unmodifiableList(out);
+                });
+    }
+
+    /** Runs a trivial script; completes with Redis time. For health checks. */
+    public CompletableFuture<Instant> ping() {
+        return backend.eval(Script.PING, List.of(), List.of())
+                .thenApply(reply -> Instant.ofEpochMilli(number(list(reply).get(0))));
     }
 
     static List<String> encodePolicy(LimitPolicy p) {

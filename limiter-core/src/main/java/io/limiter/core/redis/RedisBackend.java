@@ -30,6 +30,12 @@ public interface RedisBackend extends AutoCloseable {
      */
     CompletableFuture<Subscription> subscribe(String channel, Consumer<String> listener);
 
+    /**
+     * Every key matching the glob {@code pattern} ({@code SCAN}, never {@code KEYS}), across every node the
+     * backend talks to. Not atomic: keys created or deleted during the scan may or may not be listed.
+     */
+    CompletableFuture<List<String>> scan(String pattern);
+
     /** Releases connections and threads the backend owns (not those it was given). Idempotent. */
     @Override
     void close();

@@ -10,8 +10,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * One Lua script of the limiter: its source (the shared prelude {@code common.lua} followed by the script's own
- * file) and the SHA1 Redis knows it by. Immutable; backends run it with {@code EVALSHA} and fall back to
+ * One Lua script of the limiter: its source (for a limit script, the shared prelude {@code common.lua} followed by
+ * the script's own file) and the SHA1 Redis knows it by. Immutable; backends run it with {@code EVALSHA} and fall back to
  * {@code EVAL} on {@code NOSCRIPT}.
  */
 public final class Script {
@@ -24,6 +24,9 @@ public final class Script {
     public static final Script DEFINE = load("define");
     public static final Script REPLACE = load("replace");
     public static final Script DELETE = load("delete");
+    public static final Script HEARTBEAT = loadPlain("heartbeat");
+    public static final Script INSTANCES = loadPlain("instances");
+    public static final Script PING = loadPlain("ping");
 
     private final String name;
     private final String source;
@@ -35,8 +38,14 @@ public final class Script {
         this.sha1 = sha1Hex(source);
     }
 
+    /** A limit script: the shared prelude, then the script. */
     static Script load(String name) {
         return new Script(name, resource("common") + "\n" + resource(name));
+    }
+
+    /** A script that is not about one limit (no prelude). */
+    static Script loadPlain(String name) {
+        return new Script(name, resource(name));
     }
 
     /** The script's short name, e.g. {@code acquire}. */

@@ -1,0 +1,120 @@
+package io.limiter.core;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link LimitPolicy} from loose fields, as they come from JSON, configuration files or the command line:
+ * {@code permits}, {@code lease}, {@code rate}, {@code period} (default 1s when a rate is given) and {@code burst}.
+ * Durations may be strings ({@code 30s}, {@code PT30S}); every error names the field, the rule and the value, and
+ * the policy's own rules apply after that.
+ */
+public final class PolicyFields {
+    /** The fields a policy has, in order. */
+    public static final List<String> NAMES = List.of("permits", "lease", "rate", "period", "burst");
+
+    private PolicyFields() {
+    }
+
+    /**
+     * Parses a policy.
+     *
+     * @param fields field name to value ({@link Number}, {@link String}; {@code null} = absent)
+     * @param numbersAsText whether numbers may also be given as strings (configuration files, command lines)
+     * @throws LimiterValidationException for an unknown field, a wrong type, or a broken policy rule
+     */
+    public static LimitPolicy parse(Map<String, ?> fields, boolean numbersAsText) {
+        for (Map.Entry<String, ?> e : fields.entrySet()) {
+            if (!NAMES.contains(e.getKey())) {
+                throw new LimiterValidationException(e.getKey(), e.getValue(),
+                        "not be given: a policy has only the fields " + String.join(", ", NAMES));
+            }
+        }
+        Long permits = whole("permits", fields.get("permits"), numbersAsText);
+        Duration lease = duration("lease", fields.get("lease"));
+        Long rate = whole("rate", fields.get("rate"), numbersAsText);
+        Duration period = duration("period", fields.get("period"));
+        Long burst = whole("burst", fields.get("burst"), numbersAsText);
+
+        LimitPolicy.Builder b = LimitPolicy.builder();
+        if (permits != null) {
+            if (permits < Integer.MIN_VALUE || permits > Integer.MAX_VALUE) {
+                throw new InvalidPolicyException("permits", permits, LimitPolicy.Rules.PERMITS);
+            }
+            b.concurrency(permits.intValue());
+        }
+        if (lease != null) {
+            b.lease(lease);
+        }
+        if (rate != null) {
+            b.rate(rate, period != null ? period : Duration.ofSeconds(1));
+        } else if (period != null) {
+            throw new InvalidPolicyException("period", fields.get("period"), "be set only together with rate");
+        }
+        if (burst != null) {
+            b.burst(burst);
+        }
+        return b.build();
+    }
+
+    /** The fields of {@code policy} as plain values (durations as ISO-8601 text), absent parts left out. */
+    public static Map<String, Object> of(LimitPolicy policy) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (policy.hasConcurrency()) {
+            m.put("permits", policy.permits());
+            m.put("lease", policy.lease().toString());
+        }
+        if (policy.hasRate()) {
+            m.put("rate", policy.rate());
+            m.put("period", policy.period().toString());
+            m.put("burst", policy.burst());
+        }
+        return m;
+    }
+
+    private static Long whole(String field, Object v, boolean numbersAsText) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof BigInteger) {
+            BigInteger b = (BigInteger) v;
+            if (b.bitLength() < 64) {
+                return b.longValue();
+            }
+            throw new LimiterValidationException(field, v, "be a whole number");
+        }
+        if (v instanceof BigDecimal || v instanceof Double || v instanceof Float) {
+            BigDecimal d = new BigDecimal(v.toString());
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                throw new LimiterValidationException(field, v, "be a whole number");
+            }
+        }
+        if (v instanceof String && numbersAsText) {
+            try {
+                return Long.parseLong(((String) v).trim());
+            } catch (NumberFormatException e) {
+                throw new LimiterValidationException(field, v, "be a whole number");
+            }
+        }
+        throw new LimiterValidationException(field, v, "be a whole number");
+    }
+
+    private static Duration duration(String field, Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String) {
+            return Durations.parse(field, (String) v);
+        }
+        throw new LimiterValidationException(field, v, Durations.RULE);
+    }
+}

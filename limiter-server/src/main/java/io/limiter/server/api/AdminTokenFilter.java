@@ -1,0 +1,80 @@
+package io.limiter.server.api;
+
+import io.limiter.server.config.LimiterServerConfig;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bearer-token check on {@code /api/**}: every write needs {@code Authorization: Bearer <token>}; reads too when
+ * {@code limiter.protect-reads} is true. The token comes from {@code limiter.admin-token}
+ * ({@code LIMITER_ADMIN_TOKEN}); without one, a random token is generated at start and printed once. Tokens are
+ * compared in constant time. Missing token: 401; wrong token: 403.
+ */
+@Context
+@ServerFilter("/api/**")
+public class AdminTokenFilter {
+    private static final Logger log = LoggerFactory.getLogger(AdminTokenFilter.class);
+
+    private final byte[] tokenDigest;
+    private final boolean protectReads;
+
+    public AdminTokenFilter(LimiterServerConfig config) {
+        String token = config.getAdminToken();
+        if (token == null) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            log.warn("No admin token configured (limiter.admin-token / LIMITER_ADMIN_TOKEN). Generated one for this "
+                    + "run; writes need the header  Authorization: Bearer {}", token);
+        }
+        this.tokenDigest = sha256(token);
+        this.protectReads = config.isProtectReads();
+    }
+
+    @RequestFilter
+    @Nullable
+    public HttpResponse<?> check(HttpRequest<?> request) {
+        HttpMethod m = request.getMethod();
+        boolean read = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS;
+        if (read && !protectReads) {
+            return null;
+        }
+        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            return deny(request, HttpStatus.UNAUTHORIZED, "unauthorized",
+                    "this request needs the header 'Authorization: Bearer <admin token>'");
+        }
+        if (!MessageDigest.isEqual(tokenDigest, sha256(header.substring(7).trim()))) {
+            return deny(request, HttpStatus.FORBIDDEN, "forbidden", "the bearer token is not the admin token");
+        }
+        return null;
+    }
+
+    private static HttpResponse<?> deny(HttpRequest<?> request, HttpStatus status, String kind, String detail) {
+        return HttpResponse.status(status).contentType(Problem.CONTENT_TYPE)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"limiter\"")
+                .body(Problem.of(kind, status.getCode(), status.getReason(), detail, request.getPath()));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.limiter.server.api;
+
+import io.limiter.core.LimitNames;
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.LimiterValidationException;
+import io.limiter.core.PolicyFields;
+import io.limiter.core.UnknownLimitException;
+import io.limiter.core.redis.LimitStore;
+import io.limiter.server.api.Views.LimitDetail;
+import io.limiter.server.api.Views.LimitSummary;
+import io.limiter.server.api.Views.PolicyView;
+import io.limiter.server.config.LimiterServerConfig;
+import io.limiter.server.ops.LimitSampler;
+import io.limiter.server.redis.RedisConnection;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.json.tree.JsonNode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Manage limits and see their live state. Every method is non-blocking; names are checked before any key. */
+@Controller("/api/limits")
+@Tag(name = "limits")
+public class LimitsController {
+    private final LimitStore store;
+    private final LimitSampler sampler;
+    private final int maxHolders;
+
+    public LimitsController(RedisConnection redis, LimitSampler sampler, LimiterServerConfig config) {
+        this.store = redis.store();
+        this.sampler = sampler;
+        this.maxHolders = config.getMaxHolders();
+    }
+
+    @Get
+    @Operation(summary = "Every limit with its policy and a state summary")
+    @ApiResponse(responseCode = "200", description = "The limits, by name")
+    @ApiResponse(responseCode = "503", description = "Redis is unreachable",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletableFuture<List<LimitSummary>> list() {
+        return store.list().thenCompose(names -> {
+            List<CompletableFuture<Optional<io.limiter.core.redis.LimitState>>> reads = new ArrayList<>();
+            for (String n : names) {
+                reads.add(store.state(n, 0));
+            }
+            return CompletableFuture.allOf(reads.toArray(new CompletableFuture[0])).thenApply(v -> {
+                List<LimitSummary> out = new ArrayList<>();
+                for (var r : reads) {
+                    r.join().ifPresent(s -> out.add(LimitSummary.of(s)));
+                }
+                return out;
+            });
+        });
+    }
+
+    @Get("/{name}")
+    @Operation(summary = "One limit: policy and full live state (holders, tokens, counters, recent rates)")
+    @ApiResponse(responseCode = "200", description = "The limit")
+    @ApiResponse(responseCode = "400", description = "The name breaks the naming rule",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "No such limit",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletableFuture<LimitDetail> get(@PathVariable String name) {
+        LimitNames.requireValidName(name);
+        return store.state(name, maxHolders).thenApply(s -> LimitDetail.of(
+                s.orElseThrow(() -> new UnknownLimitException(name)),
+                sampler.recent(name, Duration.ofMinutes(1)).orElse(null)));
+    }
+
+    @Put(uri = "/{name}", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create (201) or replace (200) a limit's policy",
+            description = "Body: {\"permits\": 10, \"lease\": \"30s\", \"rate\": 100, \"period\": \"1s\", "
+                    + "\"burst\": 20}; either part or both. A rate change keeps the current token level; fewer "
+                    + "permits let current holders finish and admit no one new until usage is under the new cap.")
+    @SecurityRequirement(name = "bearer")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @ApiResponse(responseCode = "200", description = "Replaced")
+    @ApiResponse(responseCode = "400", description = "Bad name, field, number, duration or JSON",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "No bearer token")
+    @ApiResponse(responseCode = "403", description = "Wrong bearer token")
+    public CompletableFuture<HttpResponse<PolicyView>> put(@PathVariable String name,
+            @Body @Schema(implementation = PolicyView.class) @Nullable JsonNode body) {
+        LimitNames.requireValidName(name);
+        LimitPolicy policy = parse(body);
+        return store.replace(name, policy).thenApply(previous -> HttpResponse
+                .status(previous.isPresent() ? HttpStatus.OK : HttpStatus.CREATED).body(PolicyView.of(policy)));
+    }
+
+    @Delete("/{name}")
+    @Operation(summary = "Remove a limit's policy and all its state")
+    @SecurityRequirement(name = "bearer")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "404", description = "No such limit",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletableFuture<HttpResponse<Void>> delete(@PathVariable String name) {
+        LimitNames.requireValidName(name);
+        return store.delete(name).thenApply(existed -> {
+            if (!existed) {
+                throw new UnknownLimitException(name);
+            }
+            return HttpResponse.noContent();
+        });
+    }
+
+    @Delete("/{name}/permits/{permitId}")
+    @Operation(summary = "Force-release a stuck permit", description = "Its holder's next renewal reports the "
+            + "lease lost (Permit.isValid() becomes false).")
+    @SecurityRequirement(name = "bearer")
+    @ApiResponse(responseCode = "204", description = "Released")
+    @ApiResponse(responseCode = "404", description = "No such limit, or the permit is not held",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletableFuture<HttpResponse<Void>> forceRelease(@PathVariable String name,
+            @PathVariable String permitId) {
+        LimitNames.requireValidName(name);
+        if (permitId.isEmpty() || permitId.length() > 128) {
+            throw new LimiterValidationException("permitId", permitId, "be 1 to 128 characters long");
+        }
+        return store.release(name, permitId, true).thenCompose(released -> {
+            if (released) {
+                return CompletableFuture.completedFuture(HttpResponse.<Void>noContent());
+            }
+            return store.state(name, 0).thenApply(s -> {
+                if (s.isEmpty()) {
+                    throw new UnknownLimitException(name);
+                }
+                throw new NotFoundException("permit '" + permitId + "' is not held on limit '" + name + "'");
+            });
+        });
+    }
+
+    /** What kind of JSON value a node is, shown (unquoted) as the rejected value. */
+    private enum JsonKind {
+        nothing, array, object, bool, number, string;
+
+        @Override
+        public String toString() {
+            return this == bool ? "a boolean" : this == nothing ? "nothing" : (this == array || this == object
+                    ? "an " : "a ") + name();
+        }
+    }
+
+    private static JsonKind kind(@Nullable JsonNode n) {
+        if (n == null || n.isNull()) {
+            return JsonKind.nothing;
+        }
+        if (n.isArray()) {
+            return JsonKind.array;
+        }
+        if (n.isObject()) {
+            return JsonKind.object;
+        }
+        if (n.isBoolean()) {
+            return JsonKind.bool;
+        }
+        return n.isNumber() ? JsonKind.number : JsonKind.string;
+    }
+
+    private static LimitPolicy parse(@Nullable JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new LimiterValidationException("body", kind(body),
+                    "be a JSON object such as {\"permits\": 10, \"lease\": \"30s\"}");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : body.entries()) {
+            JsonNode v = e.getValue();
+            Object value;
+            if (v.isNull()) {
+                continue;
+            } else if (v.isNumber()) {
+                value = v.getNumberValue();
+            } else if (v.isString()) {
+                value = v.getStringValue();
+            } else {
+                value = kind(v);
+                if (PolicyFields.NAMES.contains(e.getKey())) {
+                    throw new LimiterValidationException(e.getKey(), value,
+                            e.getKey().equals("lease") || e.getKey().equals("period")
+                                    ? io.limiter.core.Durations.RULE : "be a whole number");
+                }
+            }
+            fields.put(e.getKey(), value);
+        }
+        return PolicyFields.parse(fields, false);
+    }
+}

@@ -1,0 +1,98 @@
+package io.limiter.server.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.Holder;
+import io.limiter.core.redis.InstanceInfo;
+import io.limiter.core.redis.LimitState;
+import io.limiter.server.ops.LimitSampler;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of the admin API. */
+public final class Views {
+    private Views() {
+    }
+
+    /** A policy; absent parts are left out. Durations are ISO-8601 ({@code PT30S}). */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PolicyView(@Nullable Integer permits, @Nullable String lease, @Nullable Long rate,
+            @Nullable String period, @Nullable Long burst) {
+
+        static PolicyView of(LimitPolicy p) {
+            return new PolicyView(p.hasConcurrency() ? p.permits() : null,
+                    p.hasConcurrency() ? p.lease().toString() : null, p.hasRate() ? p.rate() : null,
+                    p.hasRate() ? p.period().toString() : null, p.hasRate() ? p.burst() : null);
+        }
+    }
+
+    /** One limit in the list: policy and a state summary. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LimitSummary(String name, PolicyView policy, @Nullable Long permitsInUse, @Nullable Integer permitsCap,
+            @Nullable Double tokensAvailable, @Nullable Long burst, int holders, boolean saturated,
+            @Nullable Integer waiting) {
+
+        static LimitSummary of(LimitState s) {
+            LimitPolicy p = s.policy();
+            return new LimitSummary(s.name(), PolicyView.of(p), p.hasConcurrency() ? s.permitsInUse() : null,
+                    p.hasConcurrency() ? p.permits() : null, p.hasRate() ? round(s.tokens()) : null,
+                    p.hasRate() ? p.burst() : null, s.holderCount(), Views.saturated(s), null);
+        }
+    }
+
+    /** One limit in full. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LimitDetail(String name, PolicyView policy, Instant readAt, @Nullable Long permitsInUse,
+            @Nullable Integer permitsCap, @Nullable Double tokensAvailable, @Nullable Long burst, boolean saturated,
+            int holderCount, List<HolderView> holders, Map<String, Long> counters, @Nullable RecentView recent) {
+
+        static LimitDetail of(LimitState s, @Nullable LimitSampler.Rates rates) {
+            LimitPolicy p = s.policy();
+            return new LimitDetail(s.name(), PolicyView.of(p), s.readAt(), p.hasConcurrency() ? s.permitsInUse() : null,
+                    p.hasConcurrency() ? p.permits() : null, p.hasRate() ? round(s.tokens()) : null,
+                    p.hasRate() ? p.burst() : null, Views.saturated(s), s.holderCount(),
+                    s.holders().stream().map(HolderView::of).toList(), s.counters(),
+                    rates == null ? null : new RecentView(rates.grantsPerSecond(), rates.denialsPerSecond(),
+                            rates.window().toMillis() / 1000.0));
+        }
+    }
+
+    /** A live permit. */
+    @Serdeable
+    public record HolderView(String permitId, String owner, int weight, Instant acquiredAt, Instant leaseExpiresAt) {
+        static HolderView of(Holder h) {
+            return new HolderView(h.permitId(), h.owner(), h.weight(), h.acquiredAt(), h.leaseExpiresAt());
+        }
+    }
+
+    /** Grants and denials per second over the last {@code windowSeconds}, from the server's samples. */
+    @Serdeable
+    public record RecentView(double grantsPerSecond, double denialsPerSecond, double windowSeconds) {
+    }
+
+    /** A client instance seen recently. */
+    @Serdeable
+    public record InstanceView(String id, String host, long pid, long permitsHeld, Instant startedAt,
+            Instant lastSeen) {
+        static InstanceView of(InstanceInfo i) {
+            return new InstanceView(i.id(), i.host(), i.pid(), i.permitsHeld(), i.startedAt(), i.lastSeen());
+        }
+    }
+
+    static boolean saturated(LimitState s) {
+        LimitPolicy p = s.policy();
+        boolean permitsFull = p.hasConcurrency() && s.permitsInUse() >= p.permits();
+        boolean tokensEmpty = p.hasRate() && s.tokens() < 1;
+        return permitsFull || tokensEmpty;
+    }
+
+    private static double round(double tokens) {
+        return Math.round(tokens * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,90 @@
+package io.limiter.server.ops;
+
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.DefineResult;
+import io.limiter.core.redis.LimitStore;
+import io.limiter.server.config.DeclaredLimit;
+import io.limiter.server.config.LimiterServerConfig;
+import io.limiter.server.redis.RedisConnection;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the limits declared under {@code limiter.limits.*} at start: create-if-absent, or overwrite a different
+ * stored policy for those marked {@code enforce: true}. A declared limit that later vanishes from Redis (a
+ * restart that lost data, a delete) is defined again by the sampler. Invalid declarations stop the server with a
+ * message naming the setting.
+ */
+@Singleton
+public class DeclaredLimits {
+    private static final Logger log = LoggerFactory.getLogger(DeclaredLimits.class);
+
+    private final LimitStore store;
+    private final long timeoutMs;
+    private final Map<String, DeclaredLimit> declared = new LinkedHashMap<>();
+    private final Map<String, LimitPolicy> policies = new LinkedHashMap<>();
+
+    public DeclaredLimits(RedisConnection redis, LimiterServerConfig config, List<DeclaredLimit> limits) {
+        this.store = redis.store();
+        this.timeoutMs = config.getCommandTimeout().toMillis() * 2;
+        for (DeclaredLimit d : limits) {
+            io.limiter.core.LimitNames.requireValidName(d.getName());
+            declared.put(d.getName(), d);
+            policies.put(d.getName(), d.policy());
+        }
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        for (String name : policies.keySet()) {
+            try {
+                apply(name);
+            } catch (Exception e) {
+                log.warn("declared limit '{}' could not be applied yet ({}); retrying while the server runs", name,
+                        e.getMessage());
+            }
+        }
+    }
+
+    /** The declared policies, by name. */
+    public Map<String, LimitPolicy> policies() {
+        return Map.copyOf(policies);
+    }
+
+    void reapplyMissing(Set<String> present) {
+        for (String name : policies.keySet()) {
+            if (!present.contains(name)) {
+                try {
+                    log.info("declared limit '{}' is not in Redis; defining it again", name);
+                    apply(name);
+                } catch (Exception e) {
+                    log.debug("re-applying declared limit '{}' failed: {}", name, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void apply(String name) throws Exception {
+        LimitPolicy wanted = policies.get(name);
+        DefineResult r = store.define(name, wanted).get(timeoutMs, TimeUnit.MILLISECONDS);
+        if (r.created()) {
+            log.info("declared limit '{}' created: {}", name, wanted);
+        } else if (r.stored().equals(wanted)) {
+            log.info("declared limit '{}' already in Redis as declared", name);
+        } else if (declared.get(name).isEnforce()) {
+            store.replace(name, wanted).get(timeoutMs, TimeUnit.MILLISECONDS);
+            log.warn("declared limit '{}' enforced: replaced {} with {}", name, r.stored(), wanted);
+        } else {
+            log.info("declared limit '{}' kept as found in Redis ({}); declared {} (set enforce: true to overwrite)",
+                    name, r.stored(), wanted);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.limiter.server;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Everything under one key prefix, to prove a rejected request changed nothing. */
+final class RedisSnapshot {
+    private RedisSnapshot() {
+    }
+
+    static Map<String, Object> of(RedisCommands<String, String> redis, String prefix) {
+        Map<String, Object> out = new TreeMap<>();
+        List<String> keys = redis.keys(prefix + ":*");
+        for (String k : keys) {
+            String type = redis.type(k);
+            switch (type) {
+                case "hash":
+                    out.put(k, new TreeMap<>(redis.hgetall(k)));
+                    break;
+                case "zset":
+                    out.put(k, redis.zrangeWithScores(k, 0, -1).toString());
+                    break;
+                case "string":
+                    out.put(k, redis.get(k));
+                    break;
+                default:
+                    out.put(k, type);
+            }
+        }
+        return out;
+    }
+}
