@@ -5,15 +5,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Everything under one key prefix, to prove a rejected request changed nothing. */
+/**
+ * Keys under one prefix, to prove a rejected request changed nothing: every persistent key, plus every key of
+ * the one limit the test works on. (Other tests' volatile keys, such as a token bucket, expire on their own.)
+ */
 final class RedisSnapshot {
     private RedisSnapshot() {
     }
 
-    static Map<String, Object> of(RedisCommands<String, String> redis, String prefix) {
+    static Map<String, Object> of(RedisCommands<String, String> redis, String prefix, String limit) {
         Map<String, Object> out = new TreeMap<>();
         List<String> keys = redis.keys(prefix + ":*");
         for (String k : keys) {
+            if (!k.startsWith(prefix + ":{" + limit + "}:") && redis.pttl(k) != -1) {
+                continue;
+            }
             String type = redis.type(k);
             switch (type) {
                 case "hash":

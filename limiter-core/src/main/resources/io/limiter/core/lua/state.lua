@@ -33,7 +33,7 @@ if pol.permits then
         rows[#rows + 1] = { live[i], tonumber(w), tonumber(acquired), tonumber(live[i + 1]), owner }
       end
     end
-    table.sort(rows, function(a, b) return a[3] < b[3] end)
+    table.sort(rows, function(a, b) return a[3] < b[3] or (a[3] == b[3] and a[1] < b[1]) end)
     for i = 1, math.min(#rows, max_holders) do
       holders[i] = rows[i]
     end
