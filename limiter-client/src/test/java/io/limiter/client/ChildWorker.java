@@ -27,6 +27,8 @@ public final class ChildWorker {
             DistributedLimiter limiter = client.limiter(args[3]);
             if (mode.equals("cap")) {
                 cap(limiter, Integer.parseInt(args[4]), Long.parseLong(args[5]), Path.of(args[6]));
+            } else if (mode.equals("executor")) {
+                executor(limiter, Integer.parseInt(args[4]), Path.of(args[5]));
             } else if (mode.equals("hold")) {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < Integer.parseInt(args[4]); i++) {
@@ -70,7 +72,54 @@ public final class ChildWorker {
         }
     }
 
-    private static long micros() {
+    /** Runs TASKS tasks of 2-6 ms through a LimitedExecutor; writes their intervals like {@code cap}. */
+    private static void executor(DistributedLimiter limiter, int tasks, Path out) throws Exception {
+        List<long[]> intervals = Collections.synchronizedList(new ArrayList<>());
+        try (LimitedExecutor pool = LimitedExecutor.builder(limiter).build()) {
+            List<Integer> items = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                items.add(i);
+            }
+            pool.forEach(items, i -> {
+                long s = micros();
+                Thread.sleep(ThreadLocalRandom.current().nextInt(2, 7));
+                intervals.add(new long[] {s, micros()});
+            });
+        }
+        try (PrintWriter pw = new PrintWriter(Files.newBufferedWriter(out))) {
+            for (long[] i : intervals) {
+                pw.println(i[0] + " " + i[1]);
+            }
+        }
+    }
+
+    /** Highest number of intervals open at once (start/end sweep; an end at the same instant closes first). */
+    static int highestOverlap(List<long[]> intervals) {
+        List<long[]> events = new ArrayList<>();
+        for (long[] i : intervals) {
+            events.add(new long[] {i[0], +1});
+            events.add(new long[] {i[1], -1});
+        }
+        events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int running = 0;
+        int highest = 0;
+        for (long[] e : events) {
+            running += (int) e[1];
+            highest = Math.max(highest, running);
+        }
+        return highest;
+    }
+
+    static List<long[]> readIntervals(Path file) throws IOException {
+        List<long[]> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] se = line.split(" ");
+            out.add(new long[] {Long.parseLong(se[0]), Long.parseLong(se[1])});
+        }
+        return out;
+    }
+
+    static long micros() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }

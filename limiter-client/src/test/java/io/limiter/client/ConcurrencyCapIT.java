@@ -97,23 +97,14 @@ class ConcurrencyCapIT {
             assertThat(p.exitValue()).isZero();
         }
         // Sweep over all start/end events: at no instant may more than `cap` tasks run.
-        List<long[]> events = new ArrayList<>();
+        List<long[]> all = new ArrayList<>();
         int[] perChild = new int[3];
         for (int i = 0; i < 3; i++) {
-            for (String line : Files.readAllLines(dir.resolve("child" + i))) {
-                String[] se = line.split(" ");
-                events.add(new long[] {Long.parseLong(se[0]), +1});
-                events.add(new long[] {Long.parseLong(se[1]), -1});
-                perChild[i]++;
-            }
+            List<long[]> mine = ChildWorker.readIntervals(dir.resolve("child" + i));
+            perChild[i] = mine.size();
+            all.addAll(mine);
         }
-        events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-        int running = 0;
-        int highest = 0;
-        for (long[] e : events) {
-            running += (int) e[1];
-            highest = Math.max(highest, running);
-        }
+        int highest = ChildWorker.highestOverlap(all);
         System.out.printf("3 JVMs x 8 threads on cap %d: tasks per JVM %d/%d/%d, highest at once %d%n", cap,
                 perChild[0], perChild[1], perChild[2], highest);
         assertThat(highest).isLessThanOrEqualTo(cap).isEqualTo(cap);
