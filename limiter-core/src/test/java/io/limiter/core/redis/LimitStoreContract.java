@@ -19,37 +19,48 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The scripts' semantics, one call at a time, against a real Redis. */
+/**
+ * The contract every {@link RedisBackend} must pass: the scripts' semantics, one call at a time, against a real
+ * Redis. Shipped in limiter-core's test-jar; each backend runs it by extending this class.
+ */
 @ExtendWith(RedisExtension.class)
-class LimitStoreIT {
-    private static LettuceBackend backend;
-    private static LimitStore store;
-    private static RedisClient raw;
-    private static RedisCommands<String, String> redis;
-    private static final String PREFIX = "t" + UUID.randomUUID().toString().substring(0, 8);
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class LimitStoreContract {
+    private RedisBackend backend;
+    private LimitStore store;
+    private RedisClient raw;
+    private RedisCommands<String, String> redis;
+    private final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** A new backend of the kind under test, connected to {@code redisUri}. */
+    protected abstract RedisBackend newBackend(String redisUri);
+
+    /** Closes what {@link #newBackend} created. */
+    protected abstract void closeBackend(RedisBackend backend);
 
     @BeforeAll
-    static void connect(TestRedis testRedis) {
-        backend = LettuceBackend.create(testRedis.uri());
-        store = new LimitStore(backend, new KeySchema(PREFIX));
+    void connect(TestRedis testRedis) {
+        backend = newBackend(testRedis.uri());
+        store = new LimitStore(backend, new KeySchema(prefix));
         raw = RedisClient.create(testRedis.uri());
         StatefulRedisConnection<String, String> c = raw.connect();
         redis = c.sync();
     }
 
     @AfterAll
-    static void close() {
-        backend.close();
+    void close() {
+        closeBackend(backend);
         raw.shutdown();
     }
 
-    private static String name() {
+    private String name() {
         return "l" + UUID.randomUUID().toString().substring(0, 12);
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+    private <T> T join(java.util.concurrent.CompletableFuture<T> f) {
         return f.join();
     }
 
@@ -64,7 +75,7 @@ class LimitStoreIT {
         DefineResult again = join(store.define(n, other));
         assertThat(again.created()).isFalse();
         assertThat(again.stored()).isEqualTo(first);
-        assertThat(redis.hgetall(PREFIX + ":{" + n + "}:policy")).containsEntry("permits", "3")
+        assertThat(redis.hgetall(prefix + ":{" + n + "}:policy")).containsEntry("permits", "3")
                 .containsEntry("lease_ms", "30000").doesNotContainKey("rate");
     }
 
@@ -113,7 +124,7 @@ class LimitStoreIT {
         assertThat(join(store.release(n, "a", false))).isFalse();
         assertThat(join(store.release(n, "never-granted", false))).isFalse();
         assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isEqualTo(2);
-        assertThat(redis.get(PREFIX + ":{" + n + "}:used")).isEqualTo("2");
+        assertThat(redis.get(prefix + ":{" + n + "}:used")).isEqualTo("2");
         // Exactly 3 free now: a second release of "a" added nothing.
         assertThat(join(store.acquire(n, "d", 3, "me")).granted()).isTrue();
         assertThat(join(store.acquire(n, "e", 1, "me")).granted()).isFalse();
@@ -133,7 +144,7 @@ class LimitStoreIT {
         String n = name();
         join(store.define(n, LimitPolicy.builder().concurrency(2).rate(10, Duration.ofSeconds(1)).build()));
         join(store.acquire(n, "a", 1, "me"));
-        String base = PREFIX + ":{" + n + "}:";
+        String base = prefix + ":{" + n + "}:";
         assertThat(redis.pttl(base + "holders")).isBetween(30_000L, 31_000L);
         assertThat(redis.pttl(base + "bucket")).isBetween(1L, 1_200L);
         join(store.release(n, "a", false));
@@ -260,13 +271,14 @@ class LimitStoreIT {
         join(store.acquire(n, "a", 1, "me"));
         assertThat(join(store.delete(n))).isTrue();
         assertThat(join(store.delete(n))).isFalse();
-        assertThat(redis.keys(PREFIX + ":{" + n + "}:*")).isEmpty();
+        assertThat(redis.keys(prefix + ":{" + n + "}:*")).isEmpty();
         assertThat(join(store.renew(n, List.of("a"))).lost()).containsExactly("a");
     }
 
     @Test
     void aScriptFlushNeverBreaksTheNextCall() {
-        try (RedisProcess own = RedisProcess.start(); LettuceBackend b = LettuceBackend.create(own.uri())) {
+        try (RedisProcess own = RedisProcess.start()) {
+            RedisBackend b = newBackend(own.uri());
             LimitStore s = new LimitStore(b, new KeySchema("flush"));
             join(s.define("f", LimitPolicy.builder().concurrency(2).build()));
             assertThat(join(s.acquire("f", "a", 1, "me")).granted()).isTrue();
@@ -274,7 +286,42 @@ class LimitStoreIT {
             assertThat(join(s.acquire("f", "b", 1, "me")).granted()).isTrue();
             assertThat(join(s.acquire("f", "c", 1, "me")).granted()).isFalse();
             assertThat(own.command("SCRIPT", "EXISTS", Script.ACQUIRE.sha1())).isEqualTo("*1");
+            closeBackend(b);
         }
+    }
+
+    @Test
+    void listFindsDefinedLimitsAndInstancesComeAndGo() {
+        String a = name();
+        String b = name();
+        join(store.define(a, LimitPolicy.builder().concurrency(1).build()));
+        join(store.define(b, LimitPolicy.builder().rate(1, Duration.ofSeconds(1)).build()));
+        assertThat(join(store.list())).contains(a, b).isSorted();
+        InstanceInfo me = new InstanceInfo("inst-" + a, "host-x", 42, 3, java.time.Instant.ofEpochMilli(1000),
+                java.time.Instant.EPOCH);
+        join(store.heartbeat(me, Duration.ofSeconds(30), false));
+        assertThat(join(store.instances(Duration.ofSeconds(30)))).anySatisfy(i -> {
+            assertThat(i.id()).isEqualTo("inst-" + a);
+            assertThat(i.host()).isEqualTo("host-x");
+            assertThat(i.pid()).isEqualTo(42);
+            assertThat(i.permitsHeld()).isEqualTo(3);
+        });
+        join(store.heartbeat(me, Duration.ofSeconds(30), true));
+        assertThat(join(store.instances(Duration.ofSeconds(30)))).noneSatisfy(
+                i -> assertThat(i.id()).isEqualTo("inst-" + a));
+        assertThat(join(store.ping())).isAfter(java.time.Instant.parse("2020-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void releaseNotificationsReachSubscribers() throws Exception {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(1).build()));
+        java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        RedisBackend.Subscription sub = join(backend.subscribe(new KeySchema(prefix).channel(n), got::add));
+        join(store.acquire(n, "a", 1, "me"));
+        join(store.release(n, "a", false));
+        assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("1");
+        sub.close();
     }
 
     @Test
