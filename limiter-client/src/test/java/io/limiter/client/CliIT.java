@@ -1,0 +1,152 @@
+package io.limiter.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.KeySchema;
+import io.limiter.core.redis.LettuceBackend;
+import io.limiter.core.redis.LimitStore;
+import io.limiter.testing.RedisExtension;
+import io.limiter.testing.TestRedis;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The packaged command-line tool (target/limiter.jar) against a real Redis. */
+@ExtendWith(RedisExtension.class)
+class CliIT {
+    private static final String PREFIX = "cli" + UUID.randomUUID().toString().substring(0, 6);
+    private final TestRedis redis;
+    private LettuceBackend backend;
+    private LimitStore store;
+    private String name;
+
+    CliIT(TestRedis redis) {
+        this.redis = redis;
+    }
+
+    @BeforeEach
+    void open() {
+        backend = LettuceBackend.create(redis.uri());
+        store = new LimitStore(backend, new KeySchema(PREFIX));
+        name = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    private Process start(Path out, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-jar", Path.of("target", "limiter.jar").toString(),
+                "--redis", redis.uri(), "--key-prefix", PREFIX));
+        Collections.addAll(cmd, args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    private record Result(int status, String output) {
+    }
+
+    private Result run(String... args) throws Exception {
+        Path out = Files.createTempFile("limiter-cli", ".out");
+        Process p = start(out, args);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void twoConcurrentRunsOnACapOfOneNeverOverlap() throws Exception {
+        store.define(name, LimitPolicy.builder().concurrency(1).build()).join();
+        Path dir = Files.createTempDirectory("limiter-cli-runs");
+        List<Process> runs = new ArrayList<>();
+        for (String who : List.of("a", "b")) {
+            String script = "date +%s%N > " + dir.resolve(who + ".start") + "; sleep 0.7; date +%s%N > "
+                    + dir.resolve(who + ".end");
+            runs.add(start(dir.resolve(who + ".log"), "run", "--limit", name, "--timeout", "20s", "--", "sh", "-c",
+                    script));
+        }
+        for (Process p : runs) {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        }
+        long aStart = Long.parseLong(Files.readString(dir.resolve("a.start")).trim());
+        long aEnd = Long.parseLong(Files.readString(dir.resolve("a.end")).trim());
+        long bStart = Long.parseLong(Files.readString(dir.resolve("b.start")).trim());
+        long bEnd = Long.parseLong(Files.readString(dir.resolve("b.end")).trim());
+        assertThat(aEnd <= bStart || bEnd <= aStart).as("a=[%d,%d] b=[%d,%d]", aStart, aEnd, bStart, bEnd).isTrue();
+    }
+
+    @Test
+    void theCommandsExitStatusPassesThroughAnd75MeansNoPermit() throws Exception {
+        store.define(name, LimitPolicy.builder().concurrency(1).build()).join();
+        Result r = run("run", "--limit", name, "--", "sh", "-c", "echo working; exit 7");
+        assertThat(r.status()).isEqualTo(7);
+        assertThat(r.output()).contains("working");
+        assertThat(store.state(name, 0).join().orElseThrow().permitsInUse()).isZero();
+
+        assertThat(store.acquire(name, "blocker", 1, "test").join().granted()).isTrue();
+        Result busy = run("run", "--limit", name, "--timeout", "300ms", "--", "sh", "-c", "echo must-not-run");
+        assertThat(busy.status()).isEqualTo(75);
+        assertThat(busy.output()).doesNotContain("must-not-run")
+                .contains("no permit from limit '" + name + "' within PT0.3S");
+    }
+
+    @Test
+    void sigtermStopsTheCommandAndReleasesThePermit() throws Exception {
+        store.define(name, LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(60)).build()).join();
+        Path dir = Files.createTempDirectory("limiter-cli-term");
+        Path pidFile = dir.resolve("child.pid");
+        Process cli = start(dir.resolve("log"), "run", "--limit", name, "--", "sh", "-c",
+                "echo $$ > " + pidFile + "; exec sleep 60");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pidFile)
+                && !Files.readString(pidFile).isBlank());
+        long childPid = Long.parseLong(Files.readString(pidFile).trim());
+        assertThat(store.state(name, 0).join().orElseThrow().permitsInUse()).isEqualTo(1);
+
+        cli.destroy(); // SIGTERM
+        assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        // Released by the CLI, not by the 60 s lease.
+        assertThat(store.state(name, 0).join().orElseThrow().permitsInUse()).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(childPid).map(h -> !h.isAlive())
+                .orElse(true));
+    }
+
+    @Test
+    void limitsAreManagedWithTheApisValidationMessages() throws Exception {
+        Result bad = run("define", name, "--permits", "0");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.output()).contains("limiter: permits must be between 1 and 1000000, was 0");
+        Result badDuration = run("define", name, "--permits", "2", "--lease", "soon");
+        assertThat(badDuration.status()).isEqualTo(2);
+        assertThat(badDuration.output())
+                .contains("lease must be a duration like 500ms, 30s, 2m, 1h, 1d or PT30S, was 'soon'");
+        assertThat(store.state(name, 0).join()).isEmpty();
+
+        Result defined = run("define", name, "--permits", "2", "--lease", "10s");
+        assertThat(defined.status()).isZero();
+        assertThat(defined.output()).contains(name + " {permits=2, lease=PT10S}");
+        Result replaced = run("replace", name, "--rate", "5", "--period", "1s");
+        assertThat(replaced.status()).isZero();
+        assertThat(replaced.output()).contains("(was {permits=2, lease=PT10S})");
+        assertThat(run("get", name).output()).contains("{rate=5, period=PT1S, burst=5}");
+        assertThat(run("list").output()).contains(name);
+        assertThat(run("delete", name).status()).isZero();
+        Result gone = run("delete", name);
+        assertThat(gone.status()).isEqualTo(1);
+        assertThat(gone.output()).contains("limit '" + name + "' is not defined");
+        assertThat(run("get", name).status()).isEqualTo(1);
+    }
+}
