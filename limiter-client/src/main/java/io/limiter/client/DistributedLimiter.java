@@ -22,6 +22,12 @@ public interface DistributedLimiter {
     /** The limit's name. */
     String name();
 
+    /** Permits of this limit this process holds now (the "is anything running" check). */
+    int heldCount();
+
+    /** Acquires of this limit waiting in this process now. */
+    int waitingCount();
+
     /**
      * Takes one permit, waiting at most {@code timeout}.
      *

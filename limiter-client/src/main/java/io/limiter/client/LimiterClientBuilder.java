@@ -8,6 +8,10 @@ import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.RedisBackend;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -32,6 +36,9 @@ public final class LimiterClientBuilder {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private RedisDownPolicy redisDownPolicy = RedisDownPolicy.FAIL_CLOSED;
+    private final Map<String, RedisDownPolicy> redisDownPolicies = new HashMap<>();
+    private final List<LimiterListener> listeners = new ArrayList<>();
     private Executor callbackExecutor;
 
     LimiterClientBuilder() {
@@ -90,6 +97,24 @@ public final class LimiterClientBuilder {
         return this;
     }
 
+    /** What acquiring does while Redis is unreachable, for every limit without its own setting; default FAIL_CLOSED. */
+    public LimiterClientBuilder redisDownPolicy(RedisDownPolicy policy) {
+        this.redisDownPolicy = Objects.requireNonNull(policy, "redisDownPolicy");
+        return this;
+    }
+
+    /** What acquiring from {@code limit} does while Redis is unreachable. */
+    public LimiterClientBuilder redisDownPolicy(String limit, RedisDownPolicy policy) {
+        redisDownPolicies.put(LimitNames.requireValidName(limit), Objects.requireNonNull(policy, "redisDownPolicy"));
+        return this;
+    }
+
+    /** Adds a listener (metrics, logs); see {@link io.limiter.client.metrics.MicrometerLimiterMetrics}. */
+    public LimiterClientBuilder listener(LimiterListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
     /**
      * Where {@link DistributedLimiter#acquireAsync} futures are completed; default a pool of daemon threads
      * owned by the client. Never a Redis I/O thread.
@@ -111,7 +136,8 @@ public final class LimiterClientBuilder {
         }
         return new DefaultLimiterClient(new ClientConfig(redisUri, backend,
                 instanceId != null ? instanceId : ClientConfig.defaultInstanceId(), keyPrefix, connectTimeout,
-                commandTimeout, heartbeatInterval, callbackExecutor));
+                commandTimeout, heartbeatInterval, callbackExecutor, redisDownPolicy, Map.copyOf(redisDownPolicies),
+                List.copyOf(listeners)));
     }
 
     private static Duration positive(String field, Duration d) {

@@ -40,6 +40,14 @@ public interface Permit extends AutoCloseable {
     boolean isValid();
 
     /**
+     * True for a permit granted locally while Redis was unreachable ({@link RedisDownPolicy#FAIL_OPEN} or
+     * {@link RedisDownPolicy#LOCAL_FALLBACK}): it does not count against the cluster-wide cap.
+     */
+    default boolean isLocal() {
+        return false;
+    }
+
+    /**
      * Releases the permit and stops renewing it; idempotent. Blocks for at most the client's command timeout.
      * Never throws for Redis failures: a permit that could not be released is logged and reclaimed by Redis when
      * its lease runs out.

@@ -1,13 +1,24 @@
 package io.limiter.client.internal;
 
+import io.limiter.client.LimiterListener;
+import io.limiter.client.RedisDownPolicy;
 import io.limiter.core.redis.RedisBackend;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /** The settings a client was built with; immutable. {@code backend} and {@code callbackExecutor} may be null. */
 public record ClientConfig(String redisUri, RedisBackend backend, String instanceId, String keyPrefix,
-        Duration connectTimeout, Duration commandTimeout, Duration heartbeatInterval, Executor callbackExecutor) {
+        Duration connectTimeout, Duration commandTimeout, Duration heartbeatInterval, Executor callbackExecutor,
+        RedisDownPolicy redisDownPolicy, Map<String, RedisDownPolicy> redisDownPolicies,
+        List<LimiterListener> listeners) {
+
+    /** The Redis-down policy of {@code limit}. */
+    public RedisDownPolicy redisDownPolicy(String limit) {
+        return redisDownPolicies.getOrDefault(limit, redisDownPolicy);
+    }
 
     /** {@code host:pid}. */
     public static String defaultInstanceId() {

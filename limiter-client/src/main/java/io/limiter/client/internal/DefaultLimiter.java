@@ -2,8 +2,12 @@ package io.limiter.client.internal;
 
 import io.limiter.client.DistributedLimiter;
 import io.limiter.client.Permit;
+import io.limiter.client.RedisDownPolicy;
+import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterTimeoutException;
+import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
+import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.AcquireResult;
 import io.limiter.core.redis.RedisBackend;
 import java.time.Duration;
@@ -35,6 +39,7 @@ final class DefaultLimiter implements DistributedLimiter {
     private final String name;
     private final DefaultLimiterClient client;
     private final LeaseRenewer renewer;
+    private final LocalFallback fallback;
 
     // Guarded by "this".
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
@@ -48,6 +53,21 @@ final class DefaultLimiter implements DistributedLimiter {
         this.name = name;
         this.client = client;
         this.renewer = new LeaseRenewer(this);
+        this.fallback = new LocalFallback(this);
+    }
+
+    Listeners listeners() {
+        return client.listeners();
+    }
+
+    @Override
+    public int heldCount() {
+        return renewer.size();
+    }
+
+    @Override
+    public synchronized int waitingCount() {
+        return queue.size();
     }
 
     @Override
@@ -106,7 +126,8 @@ final class DefaultLimiter implements DistributedLimiter {
             if (e == null) {
                 return Optional.of(p);
             }
-            if (Futures.unwrap(e) instanceof NoPermitNow) {
+            Throwable cause = Futures.unwrap(e);
+            if (cause instanceof NoPermitNow || cause instanceof LimiterTimeoutException) {
                 return Optional.<Permit>empty();
             }
             throw e instanceof RuntimeException ? (RuntimeException) e : new java.util.concurrent.CompletionException(e);
@@ -123,6 +144,10 @@ final class DefaultLimiter implements DistributedLimiter {
             throw new LimiterValidationException("timeout", timeout, "be zero or positive");
         }
         Waiter w = new Waiter(weight, timeout, once || timeout.isZero(), once);
+        if (client.health().isDown()) {
+            degraded(w, client.health().lastError());
+            return w.future;
+        }
         if (w.singleShot) {
             synchronized (this) {
                 attempting++;
@@ -131,9 +156,11 @@ final class DefaultLimiter implements DistributedLimiter {
             return w.future;
         }
         try {
-            ScheduledFuture<?> deadline = client.timer().schedule(
-                    () -> w.future.completeExceptionally(new LimiterTimeoutException(name, weight, timeout)),
-                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> deadline = client.timer().schedule(() -> {
+                if (w.future.completeExceptionally(new LimiterTimeoutException(name, weight, timeout))) {
+                    client.listeners().fire(l -> l.onTimeout(this, weight, timeout));
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             w.future.whenComplete((p, e) -> {
                 deadline.cancel(false);
                 leave(w);
@@ -143,10 +170,13 @@ final class DefaultLimiter implements DistributedLimiter {
             return w.future;
         }
         subscription().whenComplete((s, e) -> {
-            if (e != null) {
-                w.future.completeExceptionally(Futures.unwrap(e));
-            } else {
+            if (e == null) {
                 enqueue(w);
+            } else if (Futures.unwrap(e) instanceof LimiterUnavailableException) {
+                client.health().markDown(Futures.unwrap(e));
+                degraded(w, Futures.unwrap(e));
+            } else {
+                w.future.completeExceptionally(Futures.unwrap(e));
             }
         });
         return w.future;
@@ -190,15 +220,42 @@ final class DefaultLimiter implements DistributedLimiter {
 
     private void onResult(Waiter w, String id, long sentAt, AcquireResult r, Throwable e) {
         if (e != null) {
+            Throwable cause = Futures.unwrap(e);
+            LimitPolicy mine = client.definedPolicy(name);
+            if (cause instanceof UnknownLimitException && mine != null && !w.redefined) {
+                // The limit vanished (a Redis restart that lost data, a failover): this client defined it, so it
+                // defines it again (create-if-absent) and retries once.
+                w.redefined = true;
+                log.info("limit '{}' is gone from Redis; defining it again as this client defined it: {}", name, mine);
+                client.store().define(name, mine).whenComplete((d, de) -> {
+                    if (de != null) {
+                        onResult(w, id, sentAt, null, de);
+                    } else {
+                        attempt(w);
+                    }
+                });
+                return;
+            }
             synchronized (this) {
                 attempting--;
                 queue.remove(w);
             }
-            w.future.completeExceptionally(Futures.unwrap(e));
+            if (cause instanceof LimiterUnavailableException) {
+                client.health().markDown(cause);
+                degraded(w, cause);
+            } else {
+                w.future.completeExceptionally(cause);
+            }
             if (!w.singleShot) {
                 wakeOne();
             }
             return;
+        }
+        client.health().markUp();
+        fallback.learn(r.policy());
+        if (!client.listeners().isEmpty()) {
+            long rtt = System.nanoTime() - sentAt;
+            client.listeners().fire(l -> l.onAttempt(this, Duration.ofNanos(rtt), r.granted()));
         }
         if (r.granted()) {
             DefaultPermit permit = new DefaultPermit(id, this, w.weight, r.leaseExpiresAtMs(),
@@ -217,6 +274,9 @@ final class DefaultLimiter implements DistributedLimiter {
             }
             if (!w.future.complete(permit)) {
                 permit.releaseAsync();
+            } else if (!client.listeners().isEmpty()) {
+                Duration waited = Duration.ofNanos(System.nanoTime() - w.startNanos);
+                client.listeners().fire(l -> l.onAcquired(this, permit, waited));
             }
             if (wakeNext) {
                 wakeOne();
@@ -227,8 +287,10 @@ final class DefaultLimiter implements DistributedLimiter {
             synchronized (this) {
                 attempting--;
             }
-            w.future.completeExceptionally(w.tryOnly ? NoPermitNow.INSTANCE
-                    : new LimiterTimeoutException(name, w.weight, w.timeout));
+            if (w.future.completeExceptionally(w.tryOnly ? NoPermitNow.INSTANCE
+                    : new LimiterTimeoutException(name, w.weight, w.timeout))) {
+                client.listeners().fire(l -> l.onTimeout(this, w.weight, Duration.ZERO));
+            }
             return;
         }
         boolean retryNow = false;
@@ -248,6 +310,19 @@ final class DefaultLimiter implements DistributedLimiter {
         if (retryNow) {
             attempt(w);
         }
+    }
+
+    /** Redis is unreachable: fail (FAIL_CLOSED) or grant locally, per this limit's policy. */
+    private void degraded(Waiter w, Throwable cause) {
+        RedisDownPolicy mode = client.config().redisDownPolicy(name);
+        if (mode == RedisDownPolicy.FAIL_CLOSED) {
+            w.future.completeExceptionally(cause instanceof LimiterUnavailableException ? cause
+                    : new LimiterUnavailableException("Redis is unreachable (since " + client.health().downSince()
+                            + ")", cause));
+            return;
+        }
+        fallback.acquire(mode, w.weight, w.singleShot ? System.nanoTime() : w.startNanos + w.timeout.toNanos(),
+                w.timeout, w.future, cause);
     }
 
     /** Wakes the first sleeping waiter, or remembers the wake if all of them have an attempt in flight. */
@@ -379,7 +454,9 @@ final class DefaultLimiter implements DistributedLimiter {
         final boolean singleShot;
         final boolean tryOnly;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
+        final long startNanos = System.nanoTime();
         State state = State.ATTEMPTING;
+        boolean redefined;
 
         Waiter(int weight, Duration timeout, boolean singleShot, boolean tryOnly) {
             this.weight = weight;

@@ -37,6 +37,10 @@ public final class DefaultLimiterClient implements LimiterClient {
     private final ExecutorService ownedCallbacks;
     private final ConcurrentMap<String, DefaultLimiter> limiters = new ConcurrentHashMap<>();
     private final InstanceInfo self;
+    private final Listeners listeners;
+    private final RedisHealth health;
+    private final ConcurrentMap<String, LimitPolicy> defined = new ConcurrentHashMap<>();
+    private volatile int liveInstances = 1;
     private volatile boolean closed;
 
     public DefaultLimiterClient(ClientConfig config) {
@@ -55,6 +59,8 @@ public final class DefaultLimiterClient implements LimiterClient {
             this.ownedCallbacks = Executors.newCachedThreadPool(daemon("limiter-callback"));
             this.callbacks = ownedCallbacks;
         }
+        this.listeners = new Listeners(config.listeners());
+        this.health = new RedisHealth(store, timer, listeners);
         this.self = new InstanceInfo(config.instanceId(), ClientConfig.hostName(), ProcessHandle.current().pid(), 0,
                 Instant.now(), Instant.EPOCH);
         timer.scheduleWithFixedDelay(() -> heartbeat(false), 0, config.heartbeatInterval().toMillis(),
@@ -68,20 +74,28 @@ public final class DefaultLimiterClient implements LimiterClient {
         }
         InstanceInfo now = new InstanceInfo(self.id(), self.host(), self.pid(), held, self.startedAt(), Instant.EPOCH);
         return store.heartbeat(now, config.heartbeatInterval().multipliedBy(3), leave)
-                .exceptionally(e -> {
-                    log.debug("heartbeat of instance {} failed: {}", self.id(), Futures.unwrap(e).getMessage());
+                .handle((live, e) -> {
+                    if (e != null) {
+                        log.debug("heartbeat of instance {} failed: {}", self.id(), Futures.unwrap(e).getMessage());
+                    } else if (!leave) {
+                        liveInstances = Math.max(1, live);
+                    }
                     return null;
                 });
     }
 
     @Override
     public LimitPolicy define(String name, LimitPolicy policy) {
-        return Futures.await(store.define(name, policy), "define of limit '" + name + "'").stored();
+        LimitPolicy stored = Futures.await(store.define(name, policy), "define of limit '" + name + "'").stored();
+        defined.put(name, policy);
+        return stored;
     }
 
     @Override
     public Optional<LimitPolicy> replace(String name, LimitPolicy policy) {
-        return Futures.await(store.replace(name, policy), "replace of limit '" + name + "'");
+        Optional<LimitPolicy> previous = Futures.await(store.replace(name, policy), "replace of limit '" + name + "'");
+        defined.put(name, policy);
+        return previous;
     }
 
     @Override
@@ -91,6 +105,7 @@ public final class DefaultLimiterClient implements LimiterClient {
 
     @Override
     public boolean delete(String name) {
+        defined.remove(name);
         return Futures.await(store.delete(name), "delete of limit '" + name + "'");
     }
 
@@ -130,6 +145,24 @@ public final class DefaultLimiterClient implements LimiterClient {
             backend.close();
         }
         log.debug("limiter client {} closed", config.instanceId());
+    }
+
+    /** The policy this client defined for {@code name} (to define it again if it vanishes), or null. */
+    LimitPolicy definedPolicy(String name) {
+        return defined.get(name);
+    }
+
+    /** Live instances seen at the last heartbeat (at least 1). */
+    int liveInstances() {
+        return liveInstances;
+    }
+
+    Listeners listeners() {
+        return listeners;
+    }
+
+    RedisHealth health() {
+        return health;
     }
 
     LimitStore store() {

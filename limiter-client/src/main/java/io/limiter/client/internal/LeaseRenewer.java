@@ -87,6 +87,7 @@ final class LeaseRenewer {
                             limiter.name(), Futures.unwrap(e).getMessage());
                 }
                 failing = true;
+                reportRunOut();
             } else {
                 if (failing) {
                     log.info("renewal of limit '{}' works again", limiter.name());
@@ -101,6 +102,18 @@ final class LeaseRenewer {
                 }
             }
         });
+    }
+
+    /** Without Redis, a lease whose local deadline passed is lost: Redis has reclaimed it (or will). */
+    private void reportRunOut() {
+        for (DefaultPermit p : held.values()) {
+            if (!p.isClosed() && !p.isValid() && held.remove(p.id()) != null) {
+                p.markLost();
+                log.warn("lease of permit {} of limit '{}' ran out while Redis was unreachable; its work no longer "
+                        + "counts against the cap", p.id(), limiter.name());
+                limiter.listeners().fire(l -> l.onLeaseLost(p));
+            }
+        }
     }
 
     private void apply(List<String> ids, RenewResult r, long sentAt) {
@@ -120,6 +133,7 @@ final class LeaseRenewer {
                     p.markLost();
                     log.warn("lease of permit {} of limit '{}' was lost (expired, force-released or the limit was "
                             + "removed); its work no longer counts against the cap", id, limiter.name());
+                    limiter.listeners().fire(l -> l.onLeaseLost(p));
                 }
             } else {
                 p.renewed(r.leaseExpiresAtMs(), deadline);

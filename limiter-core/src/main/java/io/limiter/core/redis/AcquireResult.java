@@ -14,9 +14,21 @@ import java.time.Duration;
  * @param lease the lease of the policy (zero without concurrency)
  * @param permitsLeft permits free after this call (-1 without concurrency)
  * @param tokensLeft tokens in the bucket after this call ({@code NaN} without a rate part)
+ * @param policy the limit's policy as read by this call
  */
 public record AcquireResult(boolean granted, String reason, Duration retryAfter, long leaseExpiresAtMs,
-        Duration lease, long permitsLeft, double tokensLeft) {
+        Duration lease, long permitsLeft, double tokensLeft, PolicyNumbers policy) {
+
+    /**
+     * A policy as plain numbers (-1 for an absent part), cheap to carry on every answer.
+     *
+     * @param permits permits, or -1
+     * @param rate tokens per period, or -1
+     * @param periodMs the period in ms, or -1
+     * @param burst bucket capacity, or -1
+     */
+    public record PolicyNumbers(long permits, long rate, long periodMs, long burst) {
+    }
 
     /** True when a grant left room for another acquire right away. */
     public boolean roomLeft() {

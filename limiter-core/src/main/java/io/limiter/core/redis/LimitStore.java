@@ -61,7 +61,9 @@ public final class LimitStore {
                     String tokens = (String) r.get(6);
                     return new AcquireResult(status == 1, (String) r.get(1), Duration.ofMillis(number(r.get(2))),
                             number(r.get(3)), Duration.ofMillis(number(r.get(4))), number(r.get(5)),
-                            tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens));
+                            tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens),
+                            new AcquireResult.PolicyNumbers(number(r.get(7)), number(r.get(8)), number(r.get(9)),
+                                    number(r.get(10))));
                 });
     }
 
@@ -158,11 +160,12 @@ public final class LimitStore {
 
     /**
      * Records that an instance is alive (or, with {@code leave}, that it left). Entries older than
-     * {@code maxAge} are dropped on the way.
+     * {@code maxAge} are dropped on the way. Completes with the number of live instances.
      */
-    public CompletableFuture<Void> heartbeat(InstanceInfo instance, Duration maxAge, boolean leave) {
+    public CompletableFuture<Integer> heartbeat(InstanceInfo instance, Duration maxAge, boolean leave) {
         return backend.eval(Script.HEARTBEAT, keys.instanceKeys(), List.of(instance.id(), instance.encode(),
-                Long.toString(maxAge.toMillis()), leave ? "1" : "0")).thenApply(reply -> null);
+                Long.toString(maxAge.toMillis()), leave ? "1" : "0"))
+                .thenApply(reply -> (int) number(list(reply).get(1)));
     }
 
     /** Instances seen within {@code maxAge}, most recently seen first. */

@@ -1,6 +1,7 @@
 -- Acquire a weighted permit (with a lease) and/or tokens, atomically: both or neither.
 -- ARGV: 1 permit id (chosen by the client), 2 weight, 3 owner (instance id)
--- Returns {status, reason, retry_ms, lease_expiry_ms, lease_ms, permits_left, tokens_left}
+-- Returns {status, reason, retry_ms, lease_expiry_ms, lease_ms, permits_left, tokens_left,
+--          policy permits (-1 if none), policy rate (-1), policy period_ms (-1), policy burst (-1)}
 --   status  1 granted, 0 denied, -1 unknown limit, -2 weight larger than the limit allows
 --   reason  'ok' | 'permits' | 'tokens' (denied) | the largest weight allowed (status -2)
 --   retry_ms  denied: when to try again at the latest (earliest lease expiry or the token refill);
@@ -11,6 +12,8 @@ local pol = load_policy()
 if not pol then
   return { -1, 'unknown', 0, 0, 0, -1, '' }
 end
+-- The policy travels with every answer, so clients always know the current one (e.g. for a local fallback cap).
+local P1, P2, P3, P4 = pol.permits or -1, pol.rate or -1, pol.period_ms or -1, pol.burst or -1
 if pol.permits and weight > pol.permits then
   return { -2, tostring(pol.permits), 0, 0, 0, -1, '' }
 end
@@ -27,7 +30,7 @@ if pol.permits then
   local existing = redis.call('ZSCORE', K_HOLDERS, id)
   if existing then
     -- The same id again (a client retry after a lost reply): the grant already happened; report it.
-    return { 1, 'ok', 0, tonumber(existing), pol.lease_ms, pol.permits - used_weight(), '' }
+    return { 1, 'ok', 0, tonumber(existing), pol.lease_ms, pol.permits - used_weight(), '', P1, P2, P3, P4 }
   end
   permits_left = pol.permits - used_weight()
   if permits_left < weight then
@@ -45,7 +48,7 @@ if retry_permits > 0 or retry_tokens > 0 then
   redis.call('HINCRBY', K_STATS, 'denials', 1)
   local reason = retry_permits > 0 and 'permits' or 'tokens'
   return { 0, reason, math.max(retry_permits, retry_tokens), 0, pol.lease_ms or 0, permits_left,
-           tokens and fmt(tokens) or '' }
+           tokens and fmt(tokens) or '', P1, P2, P3, P4 }
 end
 
 local expiry, next_retry = 0, 0
@@ -68,4 +71,4 @@ if pol.rate then
   end
 end
 redis.call('HINCRBY', K_STATS, 'grants', 1)
-return { 1, 'ok', next_retry, expiry, pol.lease_ms or 0, permits_left, tokens and fmt(tokens) or '' }
+return { 1, 'ok', next_retry, expiry, pol.lease_ms or 0, permits_left, tokens and fmt(tokens) or '', P1, P2, P3, P4 }

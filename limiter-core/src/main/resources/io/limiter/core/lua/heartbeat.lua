@@ -1,7 +1,7 @@
 -- An instance says it is alive (or leaves). Not a limit script: no prelude.
 -- KEYS: 1 seen (zset: instance id -> last seen ms), 2 details (hash: instance id -> details)
 -- ARGV: 1 instance id, 2 details, 3 max age ms (older entries are dropped), 4 '1' to leave
--- Returns {now_ms}
+-- Returns {now_ms, number of live instances}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local id, details, max_age, leave = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
@@ -25,4 +25,4 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('PEXPIRE', KEYS[1], max_age * 2)
   redis.call('PEXPIRE', KEYS[2], max_age * 2)
 end
-return { now }
+return { now, redis.call('ZCARD', KEYS[1]) }

@@ -1,0 +1,172 @@
+package io.limiter.client.internal;
+
+import io.limiter.client.Permit;
+import io.limiter.client.RedisDownPolicy;
+import io.limiter.core.LimiterTimeoutException;
+import io.limiter.core.LimiterUnavailableException;
+import io.limiter.core.redis.AcquireResult.PolicyNumbers;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Grants for one limit while Redis is unreachable. FAIL_OPEN: always. LOCAL_FALLBACK: under a local cap, the last
+ * known policy divided by the live instances last seen (at least 1 permit, and a token bucket at the divided
+ * rate), with FIFO waiters bounded by their own deadlines.
+ */
+final class LocalFallback {
+    private static final Logger log = LoggerFactory.getLogger(LocalFallback.class);
+
+    private final DefaultLimiter limiter;
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong granted = new AtomicLong();
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private volatile PolicyNumbers policy;
+    private int inUse;
+    private double tokens = -1;
+    private long refilledAt;
+    private ScheduledFuture<?> timer;
+
+    private record Pending(int weight, long deadlineNanos, Duration timeout, CompletableFuture<Permit> future) {
+    }
+
+    LocalFallback(DefaultLimiter limiter) {
+        this.limiter = limiter;
+    }
+
+    /** Remembers the limit's policy from every Redis answer. */
+    void learn(PolicyNumbers numbers) {
+        this.policy = numbers;
+    }
+
+    /** Grants (or queues) an acquire under {@code mode}; completes {@code future}. */
+    void acquire(RedisDownPolicy mode, int weight, long deadlineNanos, Duration timeout,
+            CompletableFuture<Permit> future, Throwable cause) {
+        if (mode == RedisDownPolicy.FAIL_OPEN) {
+            grant(future, weight, mode, null);
+            return;
+        }
+        PolicyNumbers p = policy;
+        if (p == null) {
+            future.completeExceptionally(new LimiterUnavailableException("Redis is unreachable and limit '"
+                    + limiter.name() + "' has no known policy for a local fallback cap yet", cause));
+            return;
+        }
+        Pending pending = new Pending(weight, deadlineNanos, timeout, future);
+        synchronized (this) {
+            waiting.addLast(pending);
+        }
+        armDeadline(pending);
+        future.whenComplete((x, e) -> {
+            synchronized (this) {
+                waiting.removeIf(w -> w.future == future);
+            }
+        });
+        drain();
+    }
+
+    /** Local cap for LOCAL_FALLBACK: the permits divided by the live instances, at least 1. */
+    int localCap() {
+        PolicyNumbers p = policy;
+        if (p == null || p.permits() < 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(1, p.permits() / Math.max(1, limiter.client().liveInstances()));
+    }
+
+    private void drain() {
+        while (true) {
+            Pending next;
+            long waitNanos = 0;
+            synchronized (this) {
+                next = waiting.peekFirst();
+                if (next == null) {
+                    return;
+                }
+                if (next.future.isDone()) {
+                    waiting.pollFirst();
+                    continue;
+                }
+                if (inUse + next.weight > localCap()) {
+                    return; // a local close drains again
+                }
+                waitNanos = takeTokens(next.weight);
+                if (waitNanos > 0) {
+                    arm(waitNanos);
+                    return;
+                }
+                waiting.pollFirst();
+                inUse += next.weight;
+            }
+            Pending p = next;
+            grant(p.future, p.weight, RedisDownPolicy.LOCAL_FALLBACK, () -> {
+                synchronized (this) {
+                    inUse -= p.weight;
+                }
+                drain();
+            });
+        }
+    }
+
+    /** Takes tokens from the local bucket; returns 0, or the nanos until enough are there. */
+    private long takeTokens(int weight) {
+        PolicyNumbers p = policy;
+        if (p == null || p.rate() < 0) {
+            return 0;
+        }
+        int instances = Math.max(1, limiter.client().liveInstances());
+        double rate = (double) p.rate() / instances / (p.periodMs() * 1_000_000.0);
+        double burst = Math.max(1, p.burst() / (double) instances);
+        long now = System.nanoTime();
+        if (tokens < 0) {
+            tokens = burst;
+            refilledAt = now;
+        }
+        tokens = Math.min(burst, tokens + (now - refilledAt) * rate);
+        refilledAt = now;
+        if (tokens >= weight) {
+            tokens -= weight;
+            return 0;
+        }
+        return (long) Math.ceil((weight - tokens) / rate);
+    }
+
+    private void arm(long nanos) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timer = limiter.client().timer().schedule(this::drain, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void armDeadline(Pending p) {
+        long left = p.deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            left = 0; // a try: granted by drain() right away, or times out just after
+        }
+        limiter.client().timer().schedule(() -> {
+            if (p.future.completeExceptionally(new LimiterTimeoutException(limiter.name(), p.weight, p.timeout))) {
+                drain();
+            }
+        }, left, TimeUnit.NANOSECONDS);
+    }
+
+    private void grant(CompletableFuture<Permit> future, int weight, RedisDownPolicy mode, Runnable onClose) {
+        LocalPermit permit = new LocalPermit("local-" + limiter.client().instanceId() + "-" + ids.incrementAndGet(),
+                limiter.name(), weight, onClose != null ? onClose : () -> { });
+        long n = granted.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            log.warn("Redis is unreachable: limit '{}' granted {} local permit(s) under {} (local cap {})",
+                    limiter.name(), n, mode, mode == RedisDownPolicy.FAIL_OPEN ? "none" : localCap());
+        }
+        if (future.complete(permit)) {
+            limiter.listeners().fire(l -> l.onLocalGrant(limiter, permit, mode));
+        } else {
+            permit.close();
+        }
+    }
+}
