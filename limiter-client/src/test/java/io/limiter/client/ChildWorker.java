@@ -23,12 +23,18 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ChildWorker {
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        try (LimiterClient client = LimiterClient.builder().redisUri(args[1]).keyPrefix(args[2]).build()) {
+        LimiterClientBuilder builder = LimiterClient.builder().redisUri(args[1]).keyPrefix(args[2]);
+        if (System.getProperty("instance") != null) {
+            builder.instanceId(System.getProperty("instance"));
+        }
+        try (LimiterClient client = builder.build()) {
             DistributedLimiter limiter = client.limiter(args[3]);
             if (mode.equals("cap")) {
                 cap(limiter, Integer.parseInt(args[4]), Long.parseLong(args[5]), Path.of(args[6]));
             } else if (mode.equals("executor")) {
                 executor(limiter, Integer.parseInt(args[4]), Path.of(args[5]));
+            } else if (mode.equals("wait")) {
+                waitMode(limiter, Integer.parseInt(args[4]));
             } else if (mode.equals("hold")) {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < Integer.parseInt(args[4]); i++) {
@@ -70,6 +76,28 @@ public final class ChildWorker {
                 pw.println(i[0] + " " + i[1]);
             }
         }
+    }
+
+    /**
+     * {@code wait URI PREFIX LIMIT COUNT}: COUNT threads wait for a permit; prints {@code QUEUED} once all wait,
+     * and {@code GOT id} for each grant, which is then held until the process is killed.
+     */
+    private static void waitMode(DistributedLimiter limiter, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            Thread t = new Thread(() -> {
+                Permit p = limiter.acquire(Duration.ofSeconds(120));
+                System.out.println("GOT " + p.id());
+                System.out.flush();
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        while (limiter.waitingCount() < count) {
+            Thread.sleep(20);
+        }
+        System.out.println("QUEUED");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     /** Runs TASKS tasks of 2-6 ms through a LimitedExecutor; writes their intervals like {@code cap}. */
@@ -126,8 +154,16 @@ public final class ChildWorker {
 
     /** Starts a child JVM running this class with the test classpath. */
     static Process spawn(String... args) throws IOException {
+        return spawnAs(null, args);
+    }
+
+    /** Like {@link #spawn} with an instance id for the child's client. */
+    static Process spawnAs(String instance, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (instance != null) {
+            cmd.add("-Dinstance=" + instance);
+        }
         cmd.add("-Xmx128m");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");

@@ -53,13 +53,15 @@ public final class LimitPolicy {
     private final long rate;
     private final Duration period;
     private final long burst;
+    private final boolean fair;
 
-    private LimitPolicy(int permits, Duration lease, long rate, Duration period, long burst) {
+    private LimitPolicy(int permits, Duration lease, long rate, Duration period, long burst, boolean fair) {
         this.permits = permits;
         this.lease = lease;
         this.rate = rate;
         this.period = period;
         this.burst = burst;
+        this.fair = fair;
     }
 
     /** A new builder with nothing set. */
@@ -76,7 +78,7 @@ public final class LimitPolicy {
         if (hasRate()) {
             b.rate(rate, period).burst(burst);
         }
-        return b;
+        return b.fair(fair);
     }
 
     /** True when this policy caps how many permits are in use at once. */
@@ -114,6 +116,15 @@ public final class LimitPolicy {
         return burst;
     }
 
+    /**
+     * True when waiters from every instance are served in arrival order (a ticket queue in Redis), and a release
+     * wakes only the instance whose ticket is first. Default false: each instance's waiters are served in order,
+     * and a release wakes one waiter per instance that has any.
+     */
+    public boolean fair() {
+        return fair;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -123,13 +134,13 @@ public final class LimitPolicy {
             return false;
         }
         LimitPolicy other = (LimitPolicy) o;
-        return permits == other.permits && rate == other.rate && burst == other.burst
+        return permits == other.permits && rate == other.rate && burst == other.burst && fair == other.fair
                 && Objects.equals(lease, other.lease) && Objects.equals(period, other.period);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(permits, lease, rate, period, burst);
+        return Objects.hash(permits, lease, rate, period, burst, fair);
     }
 
     @Override
@@ -144,6 +155,9 @@ public final class LimitPolicy {
             }
             s.append("rate=").append(rate).append('/').append(period).append(", burst=").append(burst);
         }
+        if (fair) {
+            s.append(", fair");
+        }
         return s.append('}').toString();
     }
 
@@ -157,8 +171,15 @@ public final class LimitPolicy {
         private long rate;
         private Duration period;
         private long burst;
+        private boolean fair;
 
         private Builder() {
+        }
+
+        /** Serve waiters from every instance in arrival order (see {@link LimitPolicy#fair()}); default false. */
+        public Builder fair(boolean fair) {
+            this.fair = fair;
+            return this;
         }
 
         /**
@@ -243,7 +264,8 @@ public final class LimitPolicy {
                     permits > 0 ? (lease != null ? lease : DEFAULT_LEASE) : null,
                     rate,
                     rate > 0 ? period : null,
-                    rate > 0 ? (burst != 0 ? burst : rate) : 0);
+                    rate > 0 ? (burst != 0 ? burst : rate) : 0,
+                    fair);
         }
     }
 }

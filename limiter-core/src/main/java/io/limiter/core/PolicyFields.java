@@ -9,13 +9,14 @@ import java.util.Map;
 
 /**
  * Builds a {@link LimitPolicy} from loose fields, as they come from JSON, configuration files or the command line:
- * {@code permits}, {@code lease}, {@code rate}, {@code period} (default 1s when a rate is given) and {@code burst}.
+ * {@code permits}, {@code lease}, {@code rate}, {@code period} (default 1s when a rate is given), {@code burst} and
+ * {@code fair}.
  * Durations may be strings ({@code 30s}, {@code PT30S}); every error names the field, the rule and the value, and
  * the policy's own rules apply after that.
  */
 public final class PolicyFields {
     /** The fields a policy has, in order. */
-    public static final List<String> NAMES = List.of("permits", "lease", "rate", "period", "burst");
+    public static final List<String> NAMES = List.of("permits", "lease", "rate", "period", "burst", "fair");
 
     private PolicyFields() {
     }
@@ -23,7 +24,7 @@ public final class PolicyFields {
     /**
      * Parses a policy.
      *
-     * @param fields field name to value ({@link Number}, {@link String}; {@code null} = absent)
+     * @param fields field name to value ({@link Number}, {@link String}, {@link Boolean}; {@code null} = absent)
      * @param numbersAsText whether numbers may also be given as strings (configuration files, command lines)
      * @throws LimiterValidationException for an unknown field, a wrong type, or a broken policy rule
      */
@@ -39,6 +40,7 @@ public final class PolicyFields {
         Long rate = whole("rate", fields.get("rate"), numbersAsText);
         Duration period = duration("period", fields.get("period"));
         Long burst = whole("burst", fields.get("burst"), numbersAsText);
+        boolean fair = bool("fair", fields.get("fair"), numbersAsText);
 
         LimitPolicy.Builder b = LimitPolicy.builder();
         if (permits != null) {
@@ -58,7 +60,7 @@ public final class PolicyFields {
         if (burst != null) {
             b.burst(burst);
         }
-        return b.build();
+        return b.fair(fair).build();
     }
 
     /** The fields of {@code policy} as plain values (durations as ISO-8601 text), absent parts left out. */
@@ -72,6 +74,9 @@ public final class PolicyFields {
             m.put("rate", policy.rate());
             m.put("period", policy.period().toString());
             m.put("burst", policy.burst());
+        }
+        if (policy.fair()) {
+            m.put("fair", true);
         }
         return m;
     }
@@ -106,6 +111,22 @@ public final class PolicyFields {
             }
         }
         throw new LimiterValidationException(field, v, "be a whole number");
+    }
+
+    private static boolean bool(String field, Object v, boolean asText) {
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean) {
+            return (Boolean) v;
+        }
+        if (asText && v instanceof String) {
+            String t = ((String) v).trim();
+            if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(t);
+            }
+        }
+        throw new LimiterValidationException(field, v, "be true or false");
     }
 
     private static Duration duration(String field, Object v) {

@@ -126,7 +126,7 @@ class LimitsApiIT implements TestPropertyProvider {
         "{\"permits\": 2, \"burst\": 5}|burst|5|be set only together with rate",
         "{\"lease\": \"5s\", \"rate\": 1}|lease|PT5S|be set only together with concurrency (permits)",
         "{}|policy|'empty'|have a concurrency part, a rate part, or both",
-        "{\"permits\": 2, \"colour\": \"red\"}|colour|'red'|not be given: a policy has only the fields permits, lease, rate, period, burst",
+        "{\"permits\": 2, \"colour\": \"red\"}|colour|'red'|not be given: a policy has only the fields permits, lease, rate, period, burst, fair",
         "{\"permits\": [1]}|permits|an array|be a whole number",
         "[1, 2]|body|an array|be a JSON object such as {\"permits\": 10, \"lease\": \"30s\"}",
     })

@@ -24,7 +24,8 @@ class RedisOutageIT {
                         "limiter.command-timeout", "500ms",
                         "limiter.connect-timeout", "500ms",
                         "limiter.sample-interval", "200ms",
-                        "limiter.limits.kept.permits", "2"));
+                        "limiter.limits.kept.permits", "2",
+                        "micronaut.server.port", "-1"));
                 HttpClient http = server.getApplicationContext().createBean(HttpClient.class, server.getURL())) {
             Api api = new Api(http, server.getApplicationContext().getBean(JsonMapper.class));
             assertThat(api.put("/api/limits/outage", "{\"permits\": 2}").status()).isEqualTo(201);

@@ -48,6 +48,12 @@ final class DefaultLimiter implements DistributedLimiter {
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
     private CompletableFuture<RedisBackend.Subscription> subscription;
+    private ScheduledFuture<?> keepAlive;
+    /** Whether the limit is fair, as last answered by Redis. */
+    private volatile boolean fair;
+
+    /** How long a fair limit keeps a waiting ticket without a keep-alive. */
+    static final Duration TICKET_TTL = Duration.ofSeconds(10);
 
     DefaultLimiter(String name, DefaultLimiterClient client) {
         this.name = name;
@@ -184,9 +190,46 @@ final class DefaultLimiter implements DistributedLimiter {
 
     private synchronized CompletableFuture<RedisBackend.Subscription> subscription() {
         if (subscription == null || subscription.isCompletedExceptionally()) {
-            subscription = client.backend().subscribe(client.store().keySchema().channel(name), m -> wakeOne());
+            subscription = client.backend().subscribe(client.store().keySchema().channel(name), this::onMessage);
         }
         return subscription;
+    }
+
+    /**
+     * A notification: {@code w|owner|ticket} wakes exactly the waiter holding that ticket, if it is ours (fair
+     * limits); anything else wakes one local waiter.
+     */
+    private void onMessage(String message) {
+        if (message.startsWith("w|")) {
+            int last = message.lastIndexOf('|');
+            String owner = message.substring(2, last);
+            if (owner.equals(client.instanceId())) {
+                wakeTicket(message.substring(last + 1));
+            }
+            return;
+        }
+        wakeOne();
+    }
+
+    private void wakeTicket(String ticket) {
+        Waiter target = null;
+        synchronized (this) {
+            for (Waiter w : queue) {
+                if (ticket.equals(w.ticket)) {
+                    if (w.state == State.SLEEPING && !w.future.isDone()) {
+                        w.state = State.ATTEMPTING;
+                        attempting++;
+                        target = w;
+                    } else {
+                        w.wakePending = true;
+                    }
+                    break;
+                }
+            }
+        }
+        if (target != null) {
+            attempt(target);
+        }
     }
 
     private void enqueue(Waiter w) {
@@ -195,7 +238,8 @@ final class DefaultLimiter implements DistributedLimiter {
             if (w.future.isDone()) {
                 return;
             }
-            attemptNow = !hasSleeper() || (timer == null && attempting == 0);
+            // On a fair limit every waiter asks at once, to take its place in the cross-instance queue.
+            attemptNow = fair || !hasSleeper() || (timer == null && attempting == 0);
             w.state = attemptNow ? State.ATTEMPTING : State.SLEEPING;
             queue.addLast(w);
             if (attemptNow) {
@@ -211,7 +255,7 @@ final class DefaultLimiter implements DistributedLimiter {
         String id = newPermitId();
         long sentAt = System.nanoTime();
         try {
-            client.store().acquire(name, id, w.weight, client.instanceId())
+            client.store().acquire(name, id, w.weight, client.instanceId(), w.singleShot ? "" : w.ticket, TICKET_TTL)
                     .whenComplete((r, e) -> onResult(w, id, sentAt, r, e));
         } catch (RuntimeException e) {
             onResult(w, id, sentAt, null, e);
@@ -253,6 +297,7 @@ final class DefaultLimiter implements DistributedLimiter {
         }
         client.health().markUp();
         fallback.learn(r.policy());
+        fair = r.policy().fair();
         if (!client.listeners().isEmpty()) {
             long rtt = System.nanoTime() - sentAt;
             client.listeners().fire(l -> l.onAttempt(this, Duration.ofNanos(rtt), r.granted()));
@@ -272,11 +317,12 @@ final class DefaultLimiter implements DistributedLimiter {
                     armTimer(r.retryAfter());
                 }
             }
-            if (!w.future.complete(permit)) {
-                permit.releaseAsync();
-            } else if (!client.listeners().isEmpty()) {
+            if (!w.future.isDone() && !client.listeners().isEmpty()) {
                 Duration waited = Duration.ofNanos(System.nanoTime() - w.startNanos);
                 client.listeners().fire(l -> l.onAcquired(this, permit, waited));
+            }
+            if (!w.future.complete(permit)) {
+                permit.releaseAsync();
             }
             if (wakeNext) {
                 wakeOne();
@@ -298,12 +344,19 @@ final class DefaultLimiter implements DistributedLimiter {
             if (w.future.isDone()) {
                 attempting--;
                 queue.remove(w);
-            } else if (missedWakes > 0) {
+            } else if (w.wakePending) {
+                w.wakePending = false;
+                retryNow = true;
+            } else if (missedWakes > 0 && !r.policy().fair()) {
                 missedWakes--;
                 retryNow = true;
             } else {
                 attempting--;
                 w.state = State.SLEEPING;
+                if (r.policy().fair()) {
+                    w.queuedTicket = true;
+                    keepTicketsAlive();
+                }
                 armTimer(r.retryAfter());
             }
         }
@@ -351,6 +404,10 @@ final class DefaultLimiter implements DistributedLimiter {
         if (w.state == State.SLEEPING) {
             queue.remove(w);
         }
+        if (w.queuedTicket && !(w.future.isDone() && !w.future.isCompletedExceptionally())) {
+            // Gave up while queued on a fair limit: take the ticket out so the next instance is woken.
+            client.store().leave(name, w.ticket).exceptionally(e -> false);
+        }
         if (queue.isEmpty()) {
             missedWakes = 0;
             if (timer != null) {
@@ -358,6 +415,42 @@ final class DefaultLimiter implements DistributedLimiter {
                 timer = null;
             }
         }
+    }
+
+    /** Fair limits: one batched keep-alive of this instance's queued tickets every third of their TTL. */
+    private void keepTicketsAlive() {
+        if (keepAlive != null) {
+            return;
+        }
+        try {
+            keepAlive = client.timer().schedule(this::keepAliveTick, TICKET_TTL.toMillis() / 3,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            keepAlive = null;
+        }
+    }
+
+    private void keepAliveTick() {
+        List<String> tickets = new java.util.ArrayList<>();
+        synchronized (this) {
+            keepAlive = null;
+            for (Waiter w : queue) {
+                if (w.queuedTicket && !w.future.isDone()) {
+                    tickets.add(w.ticket);
+                }
+            }
+            if (tickets.isEmpty()) {
+                return;
+            }
+            keepTicketsAlive();
+        }
+        client.store().keepAlive(name, TICKET_TTL, tickets).whenComplete((lost, e) -> {
+            if (e == null) {
+                for (String t : lost) {
+                    wakeTicket(t); // dropped (e.g. a Redis restart): ask again to queue again
+                }
+            }
+        });
     }
 
     private boolean hasSleeper() {
@@ -455,8 +548,11 @@ final class DefaultLimiter implements DistributedLimiter {
         final boolean tryOnly;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
         final long startNanos = System.nanoTime();
+        final String ticket = newPermitId();
         State state = State.ATTEMPTING;
         boolean redefined;
+        boolean wakePending;
+        boolean queuedTicket;
 
         Waiter(int weight, Duration timeout, boolean singleShot, boolean tryOnly) {
             this.weight = weight;

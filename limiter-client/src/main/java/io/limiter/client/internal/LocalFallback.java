@@ -163,9 +163,13 @@ final class LocalFallback {
             log.warn("Redis is unreachable: limit '{}' granted {} local permit(s) under {} (local cap {})",
                     limiter.name(), n, mode, mode == RedisDownPolicy.FAIL_OPEN ? "none" : localCap());
         }
-        if (future.complete(permit)) {
-            limiter.listeners().fire(l -> l.onLocalGrant(limiter, permit, mode));
-        } else {
+        if (future.isDone()) {
+            permit.close();
+            return;
+        }
+        // Counted before the caller sees it, so a metric read right after the acquire includes it.
+        limiter.listeners().fire(l -> l.onLocalGrant(limiter, permit, mode));
+        if (!future.complete(permit)) {
             permit.close();
         }
     }

@@ -8,7 +8,8 @@ import java.time.Duration;
  * denial: why, and when to try again at the latest.
  *
  * @param granted whether the permit and/or tokens were taken
- * @param reason {@code ok}, or on a denial {@code permits} or {@code tokens}
+ * @param reason {@code ok}, or on a denial {@code permits}, {@code tokens} or {@code queued} (a fair limit with
+ *        others waiting ahead)
  * @param retryAfter denial: when capacity may come back at the latest; grant: zero if room is left
  * @param leaseExpiresAtMs lease expiry in ms since the epoch, Redis time (0 without concurrency)
  * @param lease the lease of the policy (zero without concurrency)
@@ -26,8 +27,9 @@ public record AcquireResult(boolean granted, String reason, Duration retryAfter,
      * @param rate tokens per period, or -1
      * @param periodMs the period in ms, or -1
      * @param burst bucket capacity, or -1
+     * @param fair whether waiters are served in arrival order across instances
      */
-    public record PolicyNumbers(long permits, long rate, long periodMs, long burst) {
+    public record PolicyNumbers(long permits, long rate, long periodMs, long burst, boolean fair) {
     }
 
     /** True when a grant left room for another acquire right away. */

@@ -15,12 +15,15 @@ import java.util.List;
  * PREFIX:{name}:bucket    hash    tokens, ts (missing = full bucket)
  * PREFIX:{name}:stats     hash    grants, denials, released, forced, expired, lost_renewals
  * PREFIX:{name}:released  channel capacity came free (pub/sub)
+ * PREFIX:{name}:queue     zset    waiting ticket -> arrival order (fair limits)
+ * PREFIX:{name}:qexp      zset    waiting ticket -> expiry (ms)
+ * PREFIX:{name}:qowner    hash    waiting ticket -> owner instance
  *
  * PREFIX:{~instances}:seen     zset  instance id -> last heartbeat (ms)
  * PREFIX:{~instances}:details  hash  instance id -> "host TAB pid TAB permits_held TAB started_ms"
  * </pre>
  *
- * Scripts receive these as {@code KEYS[1..7]} in this order and never build key names themselves.
+ * Scripts receive these as {@code KEYS[1..10]} in this order and never build key names themselves.
  */
 public final class KeySchema {
     /** The default key prefix. */
@@ -37,11 +40,11 @@ public final class KeySchema {
         return prefix;
     }
 
-    /** The seven keys of {@code name}, in script order. The name must already be valid. */
+    /** The ten keys of {@code name}, in script order. The name must already be valid. */
     public List<String> keys(String name) {
         String base = prefix + ":{" + name + "}:";
         return List.of(base + "policy", base + "holders", base + "info", base + "used", base + "bucket",
-                base + "stats", base + "released");
+                base + "stats", base + "released", base + "queue", base + "qexp", base + "qowner");
     }
 
     /** The pub/sub channel notified when capacity of {@code name} comes free. */

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param holders live holders, oldest first (at most the number asked for)
  * @param holderCount how many live holders there are in all
  * @param counters cumulative counters: grants, denials, released, forced, expired, lost_renewals
+ * @param queued waiters queued across instances (fair limits; 0 otherwise)
  */
 public record LimitState(String name, LimitPolicy policy, Instant readAt, long permitsInUse, double tokens,
-        List<Holder> holders, int holderCount, Map<String, Long> counters) {
+        List<Holder> holders, int holderCount, Map<String, Long> counters, int queued) {
 }

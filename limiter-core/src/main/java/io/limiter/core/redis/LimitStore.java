@@ -46,8 +46,18 @@ public final class LimitStore {
      * (field {@code weight}) if the weight can never be granted under the policy.
      */
     public CompletableFuture<AcquireResult> acquire(String name, String permitId, int weight, String owner) {
+        return acquire(name, permitId, weight, owner, "", Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #acquire(String, String, int, String)} for a waiting acquire holding {@code ticket}: on a fair
+     * limit, a denied ticket keeps its place in the queue for {@code ticketTtl} (see {@link #keepAlive}).
+     */
+    public CompletableFuture<AcquireResult> acquire(String name, String permitId, int weight, String owner,
+            String ticket, Duration ticketTtl) {
         LimitNames.requireValidName(name);
-        return backend.eval(Script.ACQUIRE, keys.keys(name), List.of(permitId, Integer.toString(weight), owner))
+        return backend.eval(Script.ACQUIRE, keys.keys(name), List.of(permitId, Integer.toString(weight), owner,
+                        ticket, Long.toString(ticketTtl.toMillis())))
                 .thenApply(reply -> {
                     List<?> r = list(reply);
                     long status = number(r.get(0));
@@ -63,7 +73,7 @@ public final class LimitStore {
                             number(r.get(3)), Duration.ofMillis(number(r.get(4))), number(r.get(5)),
                             tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens),
                             new AcquireResult.PolicyNumbers(number(r.get(7)), number(r.get(8)), number(r.get(9)),
-                                    number(r.get(10))));
+                                    number(r.get(10)), number(r.get(11)) == 1));
                 });
     }
 
@@ -92,6 +102,28 @@ public final class LimitStore {
                 });
     }
 
+    /** Fair limits: keeps this instance's waiting tickets queued; completes with those no longer queued. */
+    public CompletableFuture<List<String>> keepAlive(String name, Duration ticketTtl, Collection<String> tickets) {
+        LimitNames.requireValidName(name);
+        List<String> args = new ArrayList<>(tickets.size() + 1);
+        args.add(Long.toString(ticketTtl.toMillis()));
+        args.addAll(tickets);
+        return backend.eval(Script.KEEPALIVE, keys.keys(name), args).thenApply(reply -> {
+            List<String> lost = new ArrayList<>();
+            for (Object t : list(list(reply).get(0))) {
+                lost.add((String) t);
+            }
+            return lost;
+        });
+    }
+
+    /** Fair limits: a waiter gave up; its ticket leaves the queue (waking the next instance if it was first). */
+    public CompletableFuture<Boolean> leave(String name, String ticket) {
+        LimitNames.requireValidName(name);
+        return backend.eval(Script.LEAVE, keys.keys(name), List.of(ticket))
+                .thenApply(reply -> number(list(reply).get(0)) == 1);
+    }
+
     /** Reads the live state of a limit, listing at most {@code maxHolders} holders; empty if not defined. */
     public CompletableFuture<Optional<LimitState>> state(String name, int maxHolders) {
         LimitNames.requireValidName(name);
@@ -118,7 +150,7 @@ public final class LimitStore {
                             number(r.get(3)), tokens == null || tokens.isEmpty() ? Double.NaN
                                     : Double.parseDouble(tokens),
                             Collections.unmodifiableList(holders), (int) number(r.get(7)),
-                            Collections.unmodifiableMap(counters)));
+                            Collections.unmodifiableMap(counters), (int) number(r.get(8))));
                 });
     }
 
@@ -193,7 +225,8 @@ public final class LimitStore {
                 p.hasConcurrency() ? Long.toString(p.lease().toMillis()) : "",
                 p.hasRate() ? Long.toString(p.rate()) : "",
                 p.hasRate() ? Long.toString(p.period().toMillis()) : "",
-                p.hasRate() ? Long.toString(p.burst()) : "");
+                p.hasRate() ? Long.toString(p.burst()) : "",
+                p.fair() ? "1" : "");
     }
 
     static LimitPolicy decodePolicy(String name, List<?> flat) {
@@ -211,7 +244,7 @@ public final class LimitStore {
                 b.rate(Long.parseLong(f.get("rate")), Duration.ofMillis(Long.parseLong(f.get("period_ms"))))
                         .burst(Long.parseLong(f.get("burst")));
             }
-            return b.build();
+            return b.fair("1".equals(f.get("fair"))).build();
         } catch (InvalidPolicyException | NumberFormatException | NullPointerException e) {
             throw new LimiterException("the policy stored for limit '" + name + "' is not valid " + f
                     + ": " + e.getMessage(), e);

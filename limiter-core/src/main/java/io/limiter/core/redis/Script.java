@@ -24,6 +24,8 @@ public final class Script {
     public static final Script DEFINE = load("define");
     public static final Script REPLACE = load("replace");
     public static final Script DELETE = load("delete");
+    public static final Script KEEPALIVE = load("keepalive");
+    public static final Script LEAVE = load("leave");
     public static final Script HEARTBEAT = loadPlain("heartbeat");
     public static final Script INSTANCES = loadPlain("instances");
     public static final Script PING = loadPlain("ping");

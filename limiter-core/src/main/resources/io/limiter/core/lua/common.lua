@@ -7,8 +7,11 @@
 --   5 bucket  (hash: tokens, ts)
 --   6 stats   (hash: grants, denials, released, forced, expired, lost_renewals)
 --   7 channel (pub/sub channel notified when capacity comes free; passed as a key for cluster routing)
-local K_POLICY, K_HOLDERS, K_INFO, K_USED, K_BUCKET, K_STATS, K_CHANNEL =
-    KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+--   8 queue   (zset: waiting ticket -> arrival order; fair limits only)
+--   9 qexp    (zset: waiting ticket -> expiry ms; a ticket not kept alive is dropped)
+--  10 qowner  (hash: waiting ticket -> owner instance)
+local K_POLICY, K_HOLDERS, K_INFO, K_USED, K_BUCKET, K_STATS, K_CHANNEL, K_QUEUE, K_QEXP, K_QOWNER =
+    KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 
 local EPSILON = 1e-9
 
@@ -24,13 +27,13 @@ end
 
 -- The stored policy, or nil when the limit is not defined.
 local function load_policy()
-  local p = redis.call('HMGET', K_POLICY, 'permits', 'lease_ms', 'rate', 'period_ms', 'burst')
+  local p = redis.call('HMGET', K_POLICY, 'permits', 'lease_ms', 'rate', 'period_ms', 'burst', 'fair')
   local permits, rate = tonumber(p[1]), tonumber(p[3])
   if not permits and not rate then
     return nil
   end
   return { permits = permits, lease_ms = tonumber(p[2]), rate = rate, period_ms = tonumber(p[4]),
-           burst = tonumber(p[5]) }
+           burst = tonumber(p[5]), fair = p[6] == '1' }
 end
 
 local function weight_of(info_value)
@@ -124,15 +127,73 @@ local function ms_to_tokens(pol, have, need)
   return math.max(1, math.ceil((need - have) * pol.period_ms / pol.rate))
 end
 
--- HSET arguments for a policy given as ARGV[1..5] (permits, lease_ms, rate, period_ms, burst; '' = absent).
+-- HSET arguments for a policy given as ARGV[1..6] (permits, lease_ms, rate, period_ms, burst, fair; '' = absent).
 local function policy_args()
-  local fields = { 'permits', 'lease_ms', 'rate', 'period_ms', 'burst' }
+  local fields = { 'permits', 'lease_ms', 'rate', 'period_ms', 'burst', 'fair' }
   local args = {}
-  for i = 1, 5 do
+  for i = 1, 6 do
     if ARGV[i] ~= '' then
       args[#args + 1] = fields[i]
       args[#args + 1] = ARGV[i]
     end
   end
   return args
+end
+
+-- Fair limits: a queue of waiting tickets in arrival order. A ticket lives while its waiter keeps it alive.
+
+-- Drops tickets that were not kept alive. Returns true if the head ticket changed.
+local function reap_tickets(now)
+  local dead = redis.call('ZRANGEBYSCORE', K_QEXP, '-inf', math.floor(now))
+  if #dead == 0 then
+    return false
+  end
+  local head_before = redis.call('ZRANGE', K_QUEUE, 0, 0)[1]
+  for i = 1, #dead, 500 do
+    local chunk = {}
+    for j = i, math.min(i + 499, #dead) do
+      chunk[#chunk + 1] = dead[j]
+    end
+    redis.call('ZREM', K_QUEUE, unpack(chunk))
+    redis.call('HDEL', K_QOWNER, unpack(chunk))
+  end
+  redis.call('ZREMRANGEBYSCORE', K_QEXP, '-inf', math.floor(now))
+  return redis.call('ZRANGE', K_QUEUE, 0, 0)[1] ~= head_before
+end
+
+-- Puts a ticket at the back of the queue (keeping its place if it is already queued) and keeps it alive.
+local function enqueue_ticket(ticket, owner, now, ttl)
+  if not redis.call('ZSCORE', K_QUEUE, ticket) then
+    local last = redis.call('ZRANGE', K_QUEUE, -1, -1, 'WITHSCORES')
+    redis.call('ZADD', K_QUEUE, (tonumber(last[2]) or 0) + 1, ticket)
+    redis.call('HSET', K_QOWNER, ticket, owner)
+  end
+  redis.call('ZADD', K_QEXP, math.floor(now) + ttl, ticket)
+  redis.call('PEXPIRE', K_QUEUE, ttl + 1000)
+  redis.call('PEXPIRE', K_QEXP, ttl + 1000)
+  redis.call('PEXPIRE', K_QOWNER, ttl + 1000)
+end
+
+local function dequeue_ticket(ticket)
+  redis.call('ZREM', K_QUEUE, ticket)
+  redis.call('ZREM', K_QEXP, ticket)
+  redis.call('HDEL', K_QOWNER, ticket)
+end
+
+-- Tells exactly the instance owning the head ticket to try ("w|owner|ticket"). False if nobody is queued.
+local function wake_head()
+  local head = redis.call('ZRANGE', K_QUEUE, 0, 0)[1]
+  if not head then
+    return false
+  end
+  redis.call('PUBLISH', K_CHANNEL, 'w|' .. (redis.call('HGET', K_QOWNER, head) or '') .. '|' .. head)
+  return true
+end
+
+-- Wakes the head when a permit is free (or the limit has no concurrency part).
+local function wake_head_if_room(pol)
+  if not pol.permits or used_weight() < pol.permits then
+    return wake_head()
+  end
+  return false
 end

@@ -1,5 +1,5 @@
 -- Create a limit's policy if it has none. Never overwrites.
--- ARGV: permits, lease_ms, rate, period_ms, burst ('' for an absent part)
+-- ARGV: permits, lease_ms, rate, period_ms, burst, fair ('' for an absent part)
 -- Returns {created (1/0), stored policy (flat field/value list)}
 if redis.call('EXISTS', K_POLICY) == 1 then
   return { 0, redis.call('HGETALL', K_POLICY) }

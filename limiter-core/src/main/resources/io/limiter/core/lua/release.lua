@@ -19,6 +19,9 @@ if info then
   expire_semaphore(now)
 end
 if freed > 0 then
-  redis.call('PUBLISH', K_CHANNEL, freed)
+  -- A fair limit wakes exactly the instance owning the head ticket; otherwise every listener hears it.
+  if redis.call('HGET', K_POLICY, 'fair') ~= '1' or not wake_head() then
+    redis.call('PUBLISH', K_CHANNEL, freed)
+  end
 end
 return { released }

@@ -3,7 +3,7 @@
 --   A smaller permit count lets current holders finish; no one new is admitted until usage is under it.
 --   A policy without a concurrency part drops the semaphore state (held permits are reported lost on renewal).
 -- Waiters are notified, so a larger cap is used at once.
--- ARGV: permits, lease_ms, rate, period_ms, burst ('' for an absent part)
+-- ARGV: permits, lease_ms, rate, period_ms, burst, fair ('' for an absent part)
 -- Returns {existed (1/0), previous policy (flat field/value list)}
 local now = now_ms()
 local old = load_policy()
@@ -20,6 +20,9 @@ else
 end
 if not new.permits then
   redis.call('DEL', K_HOLDERS, K_INFO, K_USED)
+end
+if ARGV[6] ~= '1' then
+  redis.call('DEL', K_QUEUE, K_QEXP, K_QOWNER)
 end
 redis.call('DEL', K_POLICY)
 redis.call('HSET', K_POLICY, unpack(policy_args()))

@@ -1,6 +1,6 @@
 -- Read a limit's live state for the admin side. Read-only: expired holders are left out, not reaped.
 -- ARGV: 1 max holders to list (0 = none: then the cost does not grow with the number of holders)
--- Returns {exists, now_ms, policy fields (flat), used, tokens, stats (flat), holders, holder count}
+-- Returns {exists, now_ms, policy fields (flat), used, tokens, stats (flat), holders, holder count, queued tickets}
 --   holders: {{id, weight, acquired_ms, expiry_ms, owner}, ...} oldest first
 local max_holders = tonumber(ARGV[1])
 local now = now_ms()
@@ -43,4 +43,5 @@ local tokens = ''
 if pol.rate then
   tokens = fmt(current_tokens(pol, now))
 end
-return { 1, math.floor(now), policy, math.max(0, used), tokens, stats, holders, count }
+return { 1, math.floor(now), policy, math.max(0, used), tokens, stats, holders, count,
+         redis.call('ZCOUNT', K_QEXP, '(' .. math.floor(now), '+inf') }

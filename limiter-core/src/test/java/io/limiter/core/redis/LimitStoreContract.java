@@ -327,6 +327,6 @@ public abstract class LimitStoreContract {
     @Test
     void everyKeyOfALimitSharesOneHashTag() {
         List<String> keys = new KeySchema("limiter").keys("payments");
-        assertThat(keys).hasSize(7).allSatisfy(k -> assertThat(k).startsWith("limiter:{payments}:"));
+        assertThat(keys).hasSize(10).allSatisfy(k -> assertThat(k).startsWith("limiter:{payments}:"));
     }
 }

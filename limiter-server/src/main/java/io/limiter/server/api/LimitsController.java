@@ -190,12 +190,15 @@ public class LimitsController {
                 value = v.getNumberValue();
             } else if (v.isString()) {
                 value = v.getStringValue();
+            } else if (v.isBoolean()) {
+                value = v.getBooleanValue();
             } else {
                 value = kind(v);
                 if (PolicyFields.NAMES.contains(e.getKey())) {
                     throw new LimiterValidationException(e.getKey(), value,
                             e.getKey().equals("lease") || e.getKey().equals("period")
-                                    ? io.limiter.core.Durations.RULE : "be a whole number");
+                                    ? io.limiter.core.Durations.RULE
+                                    : e.getKey().equals("fair") ? "be true or false" : "be a whole number");
                 }
             }
             fields.put(e.getKey(), value);

@@ -21,12 +21,13 @@ public final class Views {
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PolicyView(@Nullable Integer permits, @Nullable String lease, @Nullable Long rate,
-            @Nullable String period, @Nullable Long burst) {
+            @Nullable String period, @Nullable Long burst, @Nullable Boolean fair) {
 
         static PolicyView of(LimitPolicy p) {
             return new PolicyView(p.hasConcurrency() ? p.permits() : null,
                     p.hasConcurrency() ? p.lease().toString() : null, p.hasRate() ? p.rate() : null,
-                    p.hasRate() ? p.period().toString() : null, p.hasRate() ? p.burst() : null);
+                    p.hasRate() ? p.period().toString() : null, p.hasRate() ? p.burst() : null,
+                    p.fair() ? Boolean.TRUE : null);
         }
     }
 
@@ -41,7 +42,7 @@ public final class Views {
             LimitPolicy p = s.policy();
             return new LimitSummary(s.name(), PolicyView.of(p), p.hasConcurrency() ? s.permitsInUse() : null,
                     p.hasConcurrency() ? p.permits() : null, p.hasRate() ? round(s.tokens()) : null,
-                    p.hasRate() ? p.burst() : null, s.holderCount(), Views.saturated(s), null);
+                    p.hasRate() ? p.burst() : null, s.holderCount(), Views.saturated(s), p.fair() ? s.queued() : null);
         }
     }
 

@@ -33,6 +33,7 @@ public class DeclaredLimit {
     private String rate;
     private String period;
     private String burst;
+    private String fair;
     private boolean enforce;
 
     public DeclaredLimit(@Parameter String name) {
@@ -55,6 +56,7 @@ public class DeclaredLimit {
         put(fields, "rate", rate);
         put(fields, "period", period);
         put(fields, "burst", burst);
+        put(fields, "fair", fair);
         try {
             return PolicyFields.parse(fields, true);
         } catch (LimiterValidationException e) {
@@ -111,6 +113,15 @@ public class DeclaredLimit {
 
     public void setBurst(@Nullable String burst) {
         this.burst = burst;
+    }
+
+    @Nullable
+    public String getFair() {
+        return fair;
+    }
+
+    public void setFair(@Nullable String fair) {
+        this.fair = fair;
     }
 
     public boolean isEnforce() {

@@ -1,0 +1,30 @@
+-- Fair limits: keep a instance's waiting tickets alive, in one call per limit per tick.
+-- ARGV: 1 ticket time-to-live ms, 2.. tickets
+-- Returns {{tickets no longer queued...}}; if dead tickets were dropped and the head changed, the new head's
+-- instance is woken when there is room.
+local now = now_ms()
+local ttl = tonumber(ARGV[1])
+local head_changed = reap_tickets(now)
+local lost = {}
+for i = 2, #ARGV do
+  if redis.call('ZSCORE', K_QUEUE, ARGV[i]) then
+    redis.call('ZADD', K_QEXP, math.floor(now) + ttl, ARGV[i])
+  else
+    lost[#lost + 1] = ARGV[i]
+  end
+end
+if redis.call('EXISTS', K_QUEUE) == 1 then
+  redis.call('PEXPIRE', K_QUEUE, ttl + 1000)
+  redis.call('PEXPIRE', K_QEXP, ttl + 1000)
+  redis.call('PEXPIRE', K_QOWNER, ttl + 1000)
+end
+if head_changed then
+  local pol = load_policy()
+  if pol then
+    if pol.permits then
+      reap(now)
+    end
+    wake_head_if_room(pol)
+  end
+end
+return { lost }
