@@ -19,6 +19,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Map;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The dashboard's live feed: every limit's state as server-sent events, fed by the {@link LimitSampler}'s ticks.
@@ -51,12 +53,13 @@ public class LimitStreamController {
         this.sampler = sampler;
         this.json = json;
         // One subscription to the sampler while any stream is open, none otherwise (so no holders are read).
-        this.updates = sampler.updates().filter(s -> due()).map(this::update).publish().refCount();
+        this.updates = sampler.updates().doOnSubscribe(s -> forgetSent()).filter(s -> due()).map(this::update)
+                .publish().refCount();
     }
 
     /**
-     * Opens a stream. The first event ({@code snapshot}) comes at once, from the last tick, with the last ~5
-     * minutes of rates; then one {@code update} event per tick, at most about one per second. Never completes;
+     * Opens a stream. The first event ({@code snapshot}) comes at once, from the last tick (or at the first tick
+     * when the server has just started), with the last ~5 minutes of rates; then one {@code update} event per tick, at most about one per second. Never completes;
      * closing the connection ends it.
      *
      * @return the events; each {@code data} is one {@link StreamEvent} as JSON
@@ -69,7 +72,10 @@ public class LimitStreamController {
                     + "per tick serves every open stream.")
     @ApiResponse(responseCode = "200", description = "The event stream")
     public Publisher<Event<String>> stream() {
-        Flux<Event<String>> first = Flux.defer(() -> Flux.just(Event.of(snapshot()).name("snapshot")));
+        // Right after start, nothing has been sampled yet: the first tick is then the snapshot.
+        Mono<Event<String>> first = Mono.defer(() -> sampler.latest().at().equals(Instant.EPOCH)
+                ? sampler.updates().next() : Mono.just(sampler.latest()))
+                .map(s -> Event.of(snapshot(s)).name("snapshot"));
         return first.concatWith(updates.onBackpressureBuffer(SLOW_STREAM_BUFFER, BufferOverflowStrategy.DROP_OLDEST)
                 .map(data -> Event.of(data).name("update")));
     }
@@ -84,8 +90,7 @@ public class LimitStreamController {
     }
 
     /** The first event of a new stream: the last tick, with every kept rate point. */
-    private String snapshot() {
-        Snapshot s = sampler.latest();
+    private String snapshot(Snapshot s) {
         List<LimitFrame> frames = new ArrayList<>();
         for (LimitState state : s.states()) {
             frames.add(frame(state, sampler.rates(state.name(), 0), s.holdersListed() > 0));
@@ -93,12 +98,23 @@ public class LimitStreamController {
         return write(new StreamEvent(s.at(), s.redisUp(), s.error(), frames));
     }
 
-    /** An event for a new tick, shared by every open stream: rate points since the previous event. */
+    /** The shared pipeline (re)connects: every stream starts with a snapshot, so no older points are owed. */
+    private synchronized void forgetSent() {
+        sentUpTo.clear();
+    }
+
+    /**
+     * An event for a new tick, shared by every open stream: the rate points since the previous event (only the
+     * last one for a limit new to this pipeline, whose history the streams got in their snapshot).
+     */
     private synchronized String update(Snapshot s) {
         List<LimitFrame> frames = new ArrayList<>();
         Map<String, Long> seen = new HashMap<>();
         for (LimitState state : s.states()) {
             List<LimitSampler.RatePoint> points = sampler.rates(state.name(), sentUpTo.getOrDefault(state.name(), 0L));
+            if (!sentUpTo.containsKey(state.name()) && points.size() > 1) {
+                points = points.subList(points.size() - 1, points.size());
+            }
             seen.put(state.name(), points.isEmpty() ? sentUpTo.getOrDefault(state.name(), 0L)
                     : points.get(points.size() - 1).atMs());
             frames.add(frame(state, points, s.holdersListed() > 0));
