@@ -23,11 +23,16 @@ import org.slf4j.LoggerFactory;
  * {@code limiter.protect-reads} is true. The token comes from {@code limiter.admin-token}
  * ({@code LIMITER_ADMIN_TOKEN}); without one, a random token is generated at start and printed once. Tokens are
  * compared in constant time. Missing token: 401; wrong token: 403.
+ *
+ * <p>The dashboard stream ({@code GET /api/limits/stream}) also takes the token as the query parameter
+ * {@code access_token}, because a browser's {@code EventSource} cannot send headers; no other path does.
  */
 @Context
 @ServerFilter("/api/**")
 public class AdminTokenFilter {
     private static final Logger log = LoggerFactory.getLogger(AdminTokenFilter.class);
+    private static final String STREAM_PATH = "/api/limits/stream";
+    private static final String STREAM_TOKEN_PARAMETER = "access_token";
 
     private final byte[] tokenDigest;
     private final boolean protectReads;
@@ -54,6 +59,10 @@ public class AdminTokenFilter {
             return null;
         }
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (header == null && read && STREAM_PATH.equals(request.getPath())) {
+            String token = request.getParameters().get(STREAM_TOKEN_PARAMETER);
+            header = token == null ? null : "Bearer " + token;
+        }
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             return deny(request, HttpStatus.UNAUTHORIZED, "unauthorized",
                     "this request needs the header 'Authorization: Bearer <admin token>'");

@@ -77,6 +77,44 @@ public final class Views {
     public record RecentView(double grantsPerSecond, double denialsPerSecond, double windowSeconds) {
     }
 
+    /**
+     * One event of the dashboard stream ({@code GET /api/limits/stream}): every limit at one sampler tick.
+     *
+     * @param at when the server read Redis
+     * @param redisUp false when that read failed; {@code limits} are then the last ones read
+     * @param error why the read failed, when it did
+     * @param limits every limit, by name
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StreamEvent(Instant at, boolean redisUp, @Nullable String error, List<LimitFrame> limits) {
+    }
+
+    /**
+     * One limit in a stream event.
+     *
+     * @param summary policy and state summary; {@code summary.holders} is the total number of holders
+     * @param readAt Redis time of the read (holders' ages and lease left are relative to it)
+     * @param rates per-tick grants and denials per second: the last ~5 minutes in the first event, then the points
+     *     since the previous event
+     * @param holders up to 200 holders, oldest first; absent when this tick listed none (the stream just started)
+     * @param counters cumulative counters: grants, denials, released, forced, expired, lost_renewals
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LimitFrame(LimitSummary summary, Instant readAt, List<RateView> rates,
+            @Nullable List<HolderView> holders, Map<String, Long> counters) {
+    }
+
+    /** Grants and denials per second over one sampler tick, ending at {@code at} (Redis time, epoch ms). */
+    @Serdeable
+    public record RateView(long at, double grants, double denials) {
+        static RateView of(LimitSampler.RatePoint p) {
+            return new RateView(p.atMs(), Math.round(p.grantsPerSecond() * 100) / 100.0,
+                    Math.round(p.denialsPerSecond() * 100) / 100.0);
+        }
+    }
+
     /** A client instance seen recently. */
     @Serdeable
     public record InstanceView(String id, String host, long pid, long permitsHeld, Instant startedAt,

@@ -21,23 +21,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * Reads every limit's state once per tick ({@code limiter.sample-interval}, default 1 s), for every consumer at
- * once: Prometheus gauges and counters, recent grant/deny rates, and (later) the dashboard stream. Also re-applies
- * declared limits that vanished from Redis.
+ * once: Prometheus gauges and counters, recent grant/deny rates, and the dashboard stream ({@link #updates()}).
+ * Also re-applies declared limits that vanished from Redis.
+ *
+ * <p>However many dashboards are open, Redis is read once per tick. While anyone subscribes to {@link #updates()},
+ * that read also lists up to {@link #STREAM_HOLDERS} holders per limit; otherwise it lists none.
  */
 @Singleton
 public class LimitSampler {
     private static final Logger log = LoggerFactory.getLogger(LimitSampler.class);
     private static final int KEEP = 300;
+    /** Holders listed per limit in each snapshot while the stream has subscribers (at most max-holders). */
+    public static final int STREAM_HOLDERS = 200;
 
     private final LimitStore store;
     private final LimiterServerConfig config;
     private final LimitMetrics metrics;
     private final DeclaredLimits declared;
     private final Map<String, Deque<Sample>> history = new ConcurrentHashMap<>();
-    private volatile Snapshot latest = new Snapshot(Instant.EPOCH, List.of(), false, "not sampled yet");
+    private final Sinks.Many<Snapshot> updates = Sinks.many().multicast().directBestEffort();
+    private volatile Snapshot latest = new Snapshot(Instant.EPOCH, List.of(), false, "not sampled yet", 0);
     private volatile boolean wasDown;
 
     public LimitSampler(RedisConnection redis, LimiterServerConfig config, LimitMetrics metrics,
@@ -52,8 +60,16 @@ public class LimitSampler {
     public record Sample(long atMs, long grants, long denials) {
     }
 
-    /** Every limit's state at one tick; {@code redisUp} false (with the error) when the read failed. */
-    public record Snapshot(Instant at, List<LimitState> states, boolean redisUp, String error) {
+    /**
+     * Every limit's state at one tick; {@code redisUp} false (with the error) when the read failed, in which case
+     * {@code states} are the last ones read. {@code holdersListed} is how many holders per limit were asked for
+     * (0: the states list no holders, only their count).
+     */
+    public record Snapshot(Instant at, List<LimitState> states, boolean redisUp, String error, int holdersListed) {
+    }
+
+    /** Grants and denials per second between two consecutive samples, at the later one's Redis time (ms). */
+    public record RatePoint(long atMs, double grantsPerSecond, double denialsPerSecond) {
     }
 
     /** Grants and denials per second, averaged over a window. */
@@ -69,14 +85,19 @@ public class LimitSampler {
         }
     }
 
-    /** Reads all limits now (one SCAN plus one state call per limit, pipelined) and updates every consumer. */
+    /**
+     * Reads all limits now (one SCAN plus one state call per limit, pipelined), updates every consumer and
+     * publishes the snapshot to {@link #updates()}. Blocks up to three command timeouts; never throws for Redis
+     * failures (the snapshot says Redis is down).
+     */
     public Snapshot sample() {
         long timeoutMs = config.getCommandTimeout().toMillis() * 3;
+        int holders = updates.currentSubscriberCount() > 0 ? Math.min(STREAM_HOLDERS, config.getMaxHolders()) : 0;
         try {
             List<String> names = store.list().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<CompletableFuture<Optional<LimitState>>> reads = new ArrayList<>();
             for (String n : names) {
-                reads.add(store.state(n, 0));
+                reads.add(store.state(n, holders));
             }
             List<LimitState> states = new ArrayList<>();
             for (CompletableFuture<Optional<LimitState>> r : reads) {
@@ -94,7 +115,7 @@ public class LimitSampler {
                 log.info("Redis is reachable again");
                 wasDown = false;
             }
-            latest = new Snapshot(Instant.now(), List.copyOf(states), true, null);
+            latest = new Snapshot(Instant.now(), List.copyOf(states), true, null, holders);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
@@ -102,13 +123,28 @@ public class LimitSampler {
                 log.warn("cannot read limit state from Redis: {}", cause.getMessage());
                 wasDown = true;
             }
-            latest = new Snapshot(Instant.now(), latest.states(), false, String.valueOf(cause.getMessage()));
+            latest = new Snapshot(Instant.now(), latest.states(), false, String.valueOf(cause.getMessage()),
+                    latest.holdersListed());
         }
+        Snapshot published = latest;
+        synchronized (updates) {
+            // One emitter at a time (tests call sample() beside the scheduled tick); slow subscribers miss ticks.
+            updates.tryEmitNext(published);
+        }
+        return published;
+    }
+
+    /** The snapshot of the last tick; before the first tick, an empty one with {@code redisUp} false. */
+    public Snapshot latest() {
         return latest;
     }
 
-    public Snapshot latest() {
-        return latest;
+    /**
+     * Every tick's snapshot from now on, to any number of subscribers; one Redis read per tick serves them all.
+     * Hot and best-effort: a subscriber that is not ready for the next snapshot misses it. Never completes.
+     */
+    public Flux<Snapshot> updates() {
+        return updates.asFlux();
     }
 
     /** Grant and deny rates of {@code name} over about the last {@code window}; empty until two samples exist. */
@@ -138,6 +174,25 @@ public class LimitSampler {
                     Math.max(0, last.denials() - first.denials()) / seconds,
                     Duration.ofMillis(last.atMs() - first.atMs())));
         }
+    }
+
+    /**
+     * Per-tick grant and deny rates of {@code name} from the kept samples (up to 300 ticks), oldest first, only
+     * those later than {@code afterMs} (Redis time, ms; 0 for all). Empty for an unknown limit.
+     */
+    public List<RatePoint> rates(String name, long afterMs) {
+        List<Sample> h = history(name);
+        List<RatePoint> out = new ArrayList<>();
+        for (int i = 1; i < h.size(); i++) {
+            Sample a = h.get(i - 1);
+            Sample b = h.get(i);
+            double seconds = (b.atMs() - a.atMs()) / 1000.0;
+            if (b.atMs() > afterMs && seconds > 0) {
+                out.add(new RatePoint(b.atMs(), Math.max(0, b.grants() - a.grants()) / seconds,
+                        Math.max(0, b.denials() - a.denials()) / seconds));
+            }
+        }
+        return out;
     }
 
     /** The kept samples of {@code name}, oldest first (up to 300 ticks). */

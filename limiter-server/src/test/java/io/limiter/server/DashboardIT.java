@@ -1,0 +1,391 @@
+package io.limiter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.limiter.client.DistributedLimiter;
+import io.limiter.client.LimiterClient;
+import io.limiter.client.Permit;
+import io.limiter.testing.RedisExtension;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium ({@link Chromium}: Debian's browser and driver, which {@code .ci/run}
+ * installs; fails, never skips, without them), against the real server and a real Redis, with permits taken by the
+ * client library.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardIT implements TestPropertyProvider {
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+    private static final String PREFIX = "dash" + UUID.randomUUID().toString().substring(0, 6);
+
+    private final String redisUri = RedisExtension.shared().uri();
+
+    @Inject
+    EmbeddedServer server;
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Inject
+    JsonMapper json;
+
+    private Chromium chromium;
+    private WebDriver browser;
+    private final List<LimiterClient> clients = new ArrayList<>();
+    private LimiterClient client;
+    private Api api;
+    private final List<String> created = new ArrayList<>();
+    private final List<Permit> held = new ArrayList<>();
+    private String testName;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of(
+                "limiter.redis-uri", redisUri,
+                "limiter.admin-token", Api.TOKEN,
+                "limiter.key-prefix", PREFIX,
+                "limiter.sample-interval", "300ms");
+    }
+
+    @BeforeAll
+    void startBrowser() throws IOException {
+        chromium = Chromium.start();
+        browser = chromium.driver();
+        client = newClient("checkout-7f9c:4121");
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        clients.forEach(LimiterClient::close);
+    }
+
+    @BeforeEach
+    void setUp(TestInfo info) {
+        api = new Api(http, json);
+        testName = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        held.forEach(Permit::close);
+        held.clear();
+        created.forEach(n -> api.delete("/api/limits/" + n));
+        created.clear();
+    }
+
+    @Test
+    void thePageListsALimitDefinedThroughTheApi() {
+        String name = define("{\"permits\": 4, \"lease\": \"30s\", \"rate\": 20, \"period\": \"1s\", \"burst\": 10}");
+        open("");
+
+        WebElement card = waitFor(d -> d.findElement(card(name)), "a card for " + name);
+        assertThat(browser.getTitle()).contains("Distributed Limiter");
+        assertThat(text(card, "permits-value")).isEqualTo("0 / 4");
+        waitFor(d -> text(d.findElement(card(name)), "tokens-value").equals("10 / 10"), "a full bucket");
+        assertThat(badge(name).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void acquiringPermitsMovesTheGaugeAndAddsHoldersWithinTwoSecondsWithoutReload() throws InterruptedException {
+        String name = define("{\"permits\": 3, \"lease\": \"30s\"}");
+        open("#limit/" + name);
+        waitFor(d -> text(d.findElement(By.id("detail-state")), "permits-value").equals("0 / 3"), "an idle gauge");
+        js("window.__sameDocument = true;");
+
+        DistributedLimiter limiter = client.limiter(name);
+        Permit one = hold(limiter.acquire(Duration.ofSeconds(5)));
+        Thread.sleep(5); // distinct acquiredAt milliseconds (Redis time), so "oldest first" has one answer
+        Permit two = hold(limiter.acquire(2, Duration.ofSeconds(5)));
+
+        new WebDriverWait(browser, Duration.ofSeconds(2)).until(d -> {
+            boolean gauge = text(d.findElement(By.id("detail-state")), "permits-value").equals("3 / 3");
+            return gauge && holderIds().equals(List.of(one.id(), two.id()));
+        });
+        assertThat(js("return window.__sameDocument === true;")).as("the page was not reloaded").isEqualTo(true);
+        List<WebElement> rows = browser.findElements(By.cssSelector("[data-testid=holder-row]"));
+        assertThat(rows.get(0).findElements(By.tagName("td"))).extracting(WebElement::getText)
+                .startsWith(client.instanceId(), one.id(), "1");
+        assertThat(rows.get(1).findElements(By.tagName("td")).get(2).getText()).isEqualTo("2");
+        assertThat(browser.findElement(By.id("detail-badge")).isDisplayed()).isTrue();
+        waitFor(d -> d.findElement(By.cssSelector("[data-testid=counters] .stat-value")).getText().equals("2"),
+                "two grants counted");
+
+        browser.findElement(By.cssSelector("[data-testid=back]")).click();
+        WebElement card = waitFor(d -> d.findElement(card(name)), "the card of " + name);
+        assertThat(text(card, "permits-value")).isEqualTo("3 / 3");
+        assertThat(card.findElement(By.cssSelector("[data-testid=holder-count]")).getAttribute("data-value"))
+                .isEqualTo("2");
+        assertThat(badge(name).isDisplayed()).isTrue();
+        assertThat(js("return window.__sameDocument === true;")).as("the page was not reloaded").isEqualTo(true);
+    }
+
+    @Test
+    void forceReleaseFromThePageRemovesTheHolderAndItsHolderSeesTheLeaseLost() {
+        String name = define("{\"permits\": 2, \"lease\": \"3s\"}");
+        DistributedLimiter limiter = client.limiter(name);
+        Permit victim = hold(limiter.acquire(Duration.ofSeconds(5)));
+        Permit other = hold(limiter.acquire(Duration.ofSeconds(5)));
+        open("#limit/" + name);
+        waitFor(d -> Set.copyOf(holderIds()).equals(Set.of(victim.id(), other.id())), "both holders listed");
+
+        row(victim.id()).findElement(By.cssSelector("[data-testid=force-release]")).click();
+        // The first write asks for the token; a wrong one is refused by the server and asked for again.
+        enterToken("not-the-token");
+        WebElement error = waitFor(d -> {
+            WebElement e = d.findElement(By.cssSelector("[data-testid=token-error]"));
+            return e.isDisplayed() ? e : null;
+        }, "the token asked again");
+        assertThat(error.getText()).isEqualTo("the bearer token is not the admin token");
+        enterToken(Api.TOKEN);
+
+        waitFor(d -> holderIds().equals(List.of(other.id())), "the released holder gone");
+        // The stream (not only the page's own bookkeeping) agrees, and so does Redis.
+        waitFor(d -> d.findElement(By.id("holders-count")).getText().equals("(1)"), "one holder in the stream");
+        List<?> holders = (List<?>) api.get("/api/limits/" + name).map().get("holders");
+        assertThat(holders.stream().map(h -> String.valueOf(((Map<?, ?>) h).get("permitId")))).containsExactly(other.id());
+        await().atMost(PATIENCE).until(() -> !victim.isValid());
+        assertThat(other.isValid()).isTrue();
+    }
+
+    @Test
+    void editingThePolicyShowsTheServersErrorOrUpdatesTheCard() {
+        String name = define("{\"permits\": 3, \"lease\": \"30s\"}");
+        open("#limit/" + name);
+        WebElement permits = waitFor(d -> {
+            WebElement f = d.findElement(By.cssSelector("[data-testid=field-permits]"));
+            return "3".equals(f.getAttribute("value")) ? f : null;
+        }, "the form filled from the policy");
+        assertThat(field("lease").getAttribute("value")).isEqualTo("30s");
+
+        permits.clear();
+        permits.sendKeys("0");
+        save();
+        enterToken(Api.TOKEN);
+        waitFor(d -> errorText("permits").equals("permits must be between 1 and 1000000, was 0"),
+                "the server's error next to permits");
+
+        // The token is kept for the session: the next save goes straight to the server.
+        field("permits").clear();
+        field("permits").sendKeys("8");
+        field("lease").clear();
+        field("lease").sendKeys("soon");
+        save();
+        waitFor(d -> errorText("lease").equals("lease must be a duration like 500ms, 30s, 2m, 1h, 1d or PT30S, "
+                + "was 'soon'"), "the server's error next to lease");
+        assertThat(errorText("permits")).isEmpty();
+        assertThat(browser.findElement(By.cssSelector("[data-testid=token-dialog]")).isDisplayed()).isFalse();
+
+        field("lease").clear();
+        field("lease").sendKeys("20s");
+        save();
+        waitFor(d -> d.findElement(By.cssSelector("[data-testid=form-status]")).getText().equals("Saved"),
+                "the save confirmed");
+        assertThat(errorText("lease")).isEmpty();
+        browser.findElement(By.cssSelector("[data-testid=back]")).click();
+        waitFor(d -> text(d.findElement(card(name)), "permits-value").equals("0 / 8"), "the card with the new cap");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> policy = (Map<String, Object>) api.get("/api/limits/" + name).map().get("policy");
+        assertThat(policy).containsEntry("permits", 8).containsEntry("lease", "PT20S");
+    }
+
+    /**
+     * A busy dashboard for the README: limits with held permits, denials and a saturated one. Written to
+     * {@code target/dashboard.png}; copied to {@code docs/dashboard.png} when {@code UPDATE_SCREENSHOT=1}
+     * (environment or system property).
+     */
+    @Test
+    void screenshotOfABusyDashboard() throws Exception {
+        created.addAll(List.of("payments", "search", "reports", "emails", "webhooks", "exports"));
+        api.put("/api/limits/payments", "{\"permits\": 8, \"lease\": \"30s\", \"rate\": 40, \"burst\": 10}");
+        api.put("/api/limits/search", "{\"rate\": 25, \"period\": \"1s\", \"burst\": 25}");
+        api.put("/api/limits/reports", "{\"permits\": 3, \"lease\": \"2m\"}");
+        api.put("/api/limits/emails", "{\"permits\": 20, \"lease\": \"30s\"}");
+        api.put("/api/limits/webhooks", "{\"permits\": 10, \"lease\": \"15s\", \"rate\": 5, \"burst\": 5}");
+        api.put("/api/limits/exports", "{\"permits\": 2, \"lease\": \"5m\"}");
+        List<LimiterClient> workers = List.of(newClient("checkout-7f9c:4121"), newClient("checkout-2b41:3907"),
+                newClient("batch-worker-1:77"));
+        for (int i = 0; i < 3; i++) {
+            hold(workers.get(i).limiter("reports").acquire(Duration.ofSeconds(5)));
+        }
+        for (int i = 0; i < 5; i++) {
+            hold(workers.get(i % 3).limiter("payments").acquire(1 + i % 2, Duration.ofSeconds(5)));
+        }
+        for (int i = 0; i < 4; i++) {
+            hold(workers.get(i % 3).limiter("emails").acquire(Duration.ofSeconds(5)));
+        }
+        open("");
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread traffic = new Thread(() -> {
+            int i = 0;
+            while (running.get()) {
+                LimiterClient w = workers.get(i++ % 3);
+                w.limiter("search").tryAcquire().ifPresent(Permit::close);
+                w.limiter("reports").tryAcquire().ifPresent(Permit::close);
+                if (i % 3 == 0) {
+                    w.limiter("payments").tryAcquire().ifPresent(Permit::close);
+                }
+                if (i % 8 == 0) {
+                    w.limiter("webhooks").tryAcquire().ifPresent(Permit::close);
+                }
+                try {
+                    Thread.sleep(i % 40 < 20 ? 15 : 45);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "dashboard-traffic");
+        traffic.start();
+        try {
+            Thread.sleep(8000);
+            waitFor(d -> d.findElements(By.cssSelector("[data-testid=limit-card] polyline")).size() >= 12,
+                    "charts drawn on every card");
+            assertThat(badge("reports").isDisplayed()).isTrue();
+            Path shot = shoot("dashboard.png");
+            open("#limit/payments");
+            waitFor(d -> holderIds().size() == 5, "the holders of payments");
+            shoot("dashboard-detail.png");
+            if ("1".equals(System.getenv("UPDATE_SCREENSHOT")) || "1".equals(System.getProperty("UPDATE_SCREENSHOT"))) {
+                Path docs = Path.of(System.getProperty("basedir", "."), "docs", "dashboard.png");
+                Files.createDirectories(docs.getParent());
+                Files.copy(shot, docs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            running.set(false);
+            traffic.join();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private LimiterClient newClient(String instanceId) {
+        LimiterClient c = LimiterClient.builder().redisUri(redisUri).keyPrefix(PREFIX).instanceId(instanceId).build();
+        clients.add(c);
+        return c;
+    }
+
+    private String define(String policy) {
+        String name = "dash-" + UUID.randomUUID().toString().substring(0, 8);
+        Api.Reply r = api.put("/api/limits/" + name, policy);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        created.add(name);
+        return name;
+    }
+
+    private Permit hold(Permit p) {
+        held.add(p);
+        return p;
+    }
+
+    /** Loads the page fresh, with no admin token in the session, and waits until the stream has delivered. */
+    private void open(String hash) {
+        browser.get(server.getURL() + "/" + hash);
+        js("sessionStorage.clear();");
+        waitFor(d -> d.findElement(By.tagName("body")).getAttribute("data-events") != null, "the first stream event");
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private <T> T waitFor(Function<WebDriver, T> condition, String what) {
+        try {
+            return new WebDriverWait(browser, PATIENCE).withMessage(what).until(condition);
+        } catch (TimeoutException e) {
+            try {
+                shoot("failure-" + testName + ".png");
+            } catch (IOException ignored) {
+                // the timeout is the error that matters
+            }
+            throw e;
+        }
+    }
+
+    private Path shoot(String file) throws IOException {
+        Path target = Path.of(System.getProperty("basedir", "."), "target", file);
+        Files.createDirectories(target.getParent());
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        assertThat(png.length).isGreaterThan(1000);
+        return Files.write(target, png);
+    }
+
+    private static By card(String name) {
+        return By.cssSelector("[data-testid=limit-card][data-limit='" + name + "']");
+    }
+
+    private WebElement badge(String name) {
+        return browser.findElement(card(name)).findElement(By.cssSelector("[data-testid=saturated-badge]"));
+    }
+
+    private static String text(WebElement scope, String testId) {
+        return scope.findElement(By.cssSelector("[data-testid=" + testId + "]")).getText();
+    }
+
+    private List<String> holderIds() {
+        return browser.findElements(By.cssSelector("[data-testid=holder-row]")).stream()
+                .map(r -> r.getAttribute("data-permit")).toList();
+    }
+
+    private WebElement row(String permitId) {
+        return browser.findElement(By.cssSelector("[data-testid=holder-row][data-permit='" + permitId + "']"));
+    }
+
+    private WebElement field(String name) {
+        return browser.findElement(By.cssSelector("[data-testid=field-" + name + "]"));
+    }
+
+    private String errorText(String field) {
+        return browser.findElement(By.cssSelector("[data-testid=error-" + field + "]")).getText();
+    }
+
+    private void save() {
+        browser.findElement(By.cssSelector("[data-testid=save-policy]")).click();
+    }
+
+    private void enterToken(String token) {
+        WebElement input = waitFor(d -> {
+            WebElement i = d.findElement(By.cssSelector("[data-testid=token-input]"));
+            return i.isDisplayed() && i.getAttribute("value").isEmpty() ? i : null;
+        }, "the admin token prompt");
+        input.sendKeys(token);
+        browser.findElement(By.cssSelector("[data-testid=token-ok]")).click();
+    }
+}
