@@ -9,6 +9,7 @@ import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.AcquireResult;
+import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RedisBackend;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -40,17 +41,22 @@ final class DefaultLimiter implements DistributedLimiter {
     private final DefaultLimiterClient client;
     private final LeaseRenewer renewer;
     private final LocalFallback fallback;
+    private final Dispatcher dispatcher;
 
     // Guarded by "this".
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int missedWakes;
     private int attempting;
+    private int handOffStreak;
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
     private CompletableFuture<RedisBackend.Subscription> subscription;
     private ScheduledFuture<?> keepAlive;
     /** Whether the limit is fair, as last answered by Redis. */
     private volatile boolean fair;
+
+    /** Batches in a row whose releases go straight to local waiters before one is shared with everyone. */
+    static final int HAND_OFF_STREAK = 4;
 
     /** How long a fair limit keeps a waiting ticket without a keep-alive. */
     static final Duration TICKET_TTL = Duration.ofSeconds(10);
@@ -60,6 +66,7 @@ final class DefaultLimiter implements DistributedLimiter {
         this.client = client;
         this.renewer = new LeaseRenewer(this);
         this.fallback = new LocalFallback(this);
+        this.dispatcher = new Dispatcher(this);
     }
 
     Listeners listeners() {
@@ -252,14 +259,48 @@ final class DefaultLimiter implements DistributedLimiter {
     }
 
     private void attempt(Waiter w) {
+        dispatcher.acquire(request(w));
+    }
+
+    private Dispatcher.Acquire request(Waiter w) {
         String id = newPermitId();
         long sentAt = System.nanoTime();
-        try {
-            client.store().acquire(name, id, w.weight, client.instanceId(), w.singleShot ? "" : w.ticket, TICKET_TTL)
-                    .whenComplete((r, e) -> onResult(w, id, sentAt, r, e));
-        } catch (RuntimeException e) {
-            onResult(w, id, sentAt, null, e);
+        return new Dispatcher.Acquire(new LimitStore.AcquireRequest(id, w.weight, w.singleShot ? "" : w.ticket),
+                (r, e) -> onResult(w, id, sentAt, r, e));
+    }
+
+    /**
+     * Up to {@code n} sleeping waiters, oldest first, to ride on a batch that releases permits (non-fair limits):
+     * the released capacity goes straight to them in the same round trip.
+     */
+    List<Dispatcher.Acquire> handOffTo(int n) {
+        if (fair) {
+            return List.of();
         }
+        List<Waiter> chosen = new java.util.ArrayList<>();
+        synchronized (this) {
+            // Every few batches, a release goes back to the shared pool and is announced, so other instances'
+            // waiters get their turn: hand-offs must not let one busy process keep a non-fair cap to itself.
+            if (++handOffStreak > HAND_OFF_STREAK) {
+                handOffStreak = 0;
+                return List.of();
+            }
+            for (Waiter w : queue) {
+                if (chosen.size() == n) {
+                    break;
+                }
+                if (w.state == State.SLEEPING && !w.future.isDone()) {
+                    w.state = State.ATTEMPTING;
+                    attempting++;
+                    chosen.add(w);
+                }
+            }
+        }
+        List<Dispatcher.Acquire> out = new java.util.ArrayList<>(chosen.size());
+        for (Waiter w : chosen) {
+            out.add(request(w));
+        }
+        return out;
     }
 
     private void onResult(Waiter w, String id, long sentAt, AcquireResult r, Throwable e) {
@@ -312,7 +353,8 @@ final class DefaultLimiter implements DistributedLimiter {
             synchronized (this) {
                 attempting--;
                 queue.remove(w);
-                wakeNext = r.roomLeft() && hasSleeper();
+                // Attempts still in flight (often in the same batch) report room themselves: wake only once.
+                wakeNext = r.roomLeft() && hasSleeper() && attempting == 0;
                 if (!wakeNext && hasSleeper()) {
                     armTimer(r.retryAfter());
                 }
@@ -490,7 +532,7 @@ final class DefaultLimiter implements DistributedLimiter {
 
     CompletableFuture<Void> release(DefaultPermit permit) {
         renewer.remove(permit);
-        return client.store().release(name, permit.id(), false)
+        return dispatcher.release(permit.id())
                 .handle((released, e) -> {
                     if (e != null) {
                         log.warn("release of permit {} of limit '{}' failed; Redis reclaims it when its lease runs "
@@ -548,7 +590,7 @@ final class DefaultLimiter implements DistributedLimiter {
         final boolean tryOnly;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
         final long startNanos = System.nanoTime();
-        final String ticket = newPermitId();
+        final String ticket;
         State state = State.ATTEMPTING;
         boolean redefined;
         boolean wakePending;
@@ -559,6 +601,7 @@ final class DefaultLimiter implements DistributedLimiter {
             this.timeout = timeout;
             this.singleShot = singleShot;
             this.tryOnly = tryOnly;
+            this.ticket = singleShot ? "" : newPermitId();
         }
     }
 

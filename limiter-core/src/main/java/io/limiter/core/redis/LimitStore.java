@@ -26,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 public final class LimitStore {
     private final RedisBackend backend;
     private final KeySchema keys;
+    /** Key lists of recently used limits, so the hot path does not build ten strings per call. */
+    private final java.util.Map<String, List<String>> keyCache = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LimitStore(RedisBackend backend, KeySchema keys) {
         this.backend = Objects.requireNonNull(backend, "backend");
@@ -38,6 +40,78 @@ public final class LimitStore {
 
     public RedisBackend backend() {
         return backend;
+    }
+
+    /** One acquire request of an {@link #exchange}: a permit id chosen by the caller, a weight, a ticket. */
+    public record AcquireRequest(String permitId, int weight, String ticket) {
+    }
+
+    /**
+     * What an {@link #exchange} answered: per release whether the id was held, per acquire its result or the
+     * exception for that request ({@link UnknownLimitException}, or {@link LimiterValidationException} for a weight
+     * the policy can never grant).
+     */
+    public record ExchangeResult(List<Boolean> released, List<Object> acquired) {
+        /** The result of acquire {@code i}, or its exception thrown. */
+        public AcquireResult acquired(int i) {
+            Object r = acquired.get(i);
+            if (r instanceof RuntimeException) {
+                throw (RuntimeException) r;
+            }
+            return (AcquireResult) r;
+        }
+    }
+
+    /**
+     * Releases {@code releases} and then tries {@code acquires}, in one atomic script call (one round trip):
+     * the batch primitive the client builds on. Released capacity still free afterwards is announced (a fair limit
+     * wakes the instance whose ticket is first).
+     *
+     * @param forced count the releases as an operator's forced releases
+     */
+    public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
+            List<String> releases, boolean forced, List<AcquireRequest> acquires) {
+        LimitNames.requireValidName(name);
+        List<String> args = new ArrayList<>(5 + releases.size() + 3 * acquires.size());
+        args.add(owner);
+        args.add(Long.toString(ticketTtl.toMillis()));
+        args.add(forced ? "forced" : "released");
+        args.add(Integer.toString(releases.size()));
+        args.addAll(releases);
+        args.add(Integer.toString(acquires.size()));
+        for (AcquireRequest a : acquires) {
+            args.add(a.permitId());
+            args.add(Integer.toString(a.weight()));
+            args.add(a.ticket());
+        }
+        return backend.eval(Script.EXCHANGE, keysOf(name), args).thenApply(reply -> {
+            List<?> r = list(reply);
+            Duration lease = Duration.ofMillis(number(r.get(0)));
+            AcquireResult.PolicyNumbers policy = new AcquireResult.PolicyNumbers(number(r.get(1)), number(r.get(2)),
+                    number(r.get(3)), number(r.get(4)), number(r.get(5)) == 1);
+            List<Boolean> released = new ArrayList<>();
+            for (Object x : list(r.get(6))) {
+                released.add(number(x) == 1);
+            }
+            List<?> results = list(r.get(7));
+            List<Object> acquired = new ArrayList<>(results.size());
+            for (int i = 0; i < results.size(); i++) {
+                List<?> a = list(results.get(i));
+                long status = number(a.get(0));
+                if (status == -1) {
+                    acquired.add(new UnknownLimitException(name));
+                } else if (status == -2) {
+                    acquired.add(new LimiterValidationException("weight", acquires.get(i).weight(),
+                            "be at most " + a.get(1) + " (what limit '" + name + "' allows at once)"));
+                } else {
+                    String tokens = (String) a.get(5);
+                    acquired.add(new AcquireResult(status == 1, (String) a.get(1), Duration.ofMillis(number(a.get(2))),
+                            number(a.get(3)), lease, number(a.get(4)),
+                            tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens), policy));
+                }
+            }
+            return new ExchangeResult(released, acquired);
+        });
     }
 
     /**
@@ -55,26 +129,8 @@ public final class LimitStore {
      */
     public CompletableFuture<AcquireResult> acquire(String name, String permitId, int weight, String owner,
             String ticket, Duration ticketTtl) {
-        LimitNames.requireValidName(name);
-        return backend.eval(Script.ACQUIRE, keys.keys(name), List.of(permitId, Integer.toString(weight), owner,
-                        ticket, Long.toString(ticketTtl.toMillis())))
-                .thenApply(reply -> {
-                    List<?> r = list(reply);
-                    long status = number(r.get(0));
-                    if (status == -1) {
-                        throw new UnknownLimitException(name);
-                    }
-                    if (status == -2) {
-                        throw new LimiterValidationException("weight", weight,
-                                "be at most " + r.get(1) + " (what limit '" + name + "' allows at once)");
-                    }
-                    String tokens = (String) r.get(6);
-                    return new AcquireResult(status == 1, (String) r.get(1), Duration.ofMillis(number(r.get(2))),
-                            number(r.get(3)), Duration.ofMillis(number(r.get(4))), number(r.get(5)),
-                            tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens),
-                            new AcquireResult.PolicyNumbers(number(r.get(7)), number(r.get(8)), number(r.get(9)),
-                                    number(r.get(10)), number(r.get(11)) == 1));
-                });
+        return exchange(name, owner, ticketTtl, List.of(), false,
+                List.of(new AcquireRequest(permitId, weight, ticket))).thenApply(r -> r.acquired(0));
     }
 
     /**
@@ -82,9 +138,8 @@ public final class LimitStore {
      * and then nothing changes. {@code forced} counts it as an operator's forced release.
      */
     public CompletableFuture<Boolean> release(String name, String permitId, boolean forced) {
-        LimitNames.requireValidName(name);
-        return backend.eval(Script.RELEASE, keys.keys(name), List.of(permitId, forced ? "forced" : "released"))
-                .thenApply(reply -> number(list(reply).get(0)) == 1);
+        return exchange(name, "", Duration.ZERO, List.of(permitId), forced, List.of())
+                .thenApply(r -> r.released().get(0));
     }
 
     /** Renews the leases of {@code permitIds} in one call and reports the ones no longer held. */
@@ -217,6 +272,18 @@ public final class LimitStore {
     public CompletableFuture<Instant> ping() {
         return backend.eval(Script.PING, List.of(), List.of())
                 .thenApply(reply -> Instant.ofEpochMilli(number(list(reply).get(0))));
+    }
+
+    private List<String> keysOf(String name) {
+        List<String> k = keyCache.get(name);
+        if (k == null) {
+            if (keyCache.size() > 10_000) {
+                keyCache.clear();
+            }
+            k = keys.keys(name);
+            keyCache.put(name, k);
+        }
+        return k;
     }
 
     static List<String> encodePolicy(LimitPolicy p) {

@@ -17,8 +17,7 @@ import java.util.Objects;
 public final class Script {
     private static final String BASE = "/io/limiter/core/lua/";
 
-    public static final Script ACQUIRE = load("acquire");
-    public static final Script RELEASE = load("release");
+    public static final Script EXCHANGE = load("exchange");
     public static final Script RENEW = load("renew");
     public static final Script STATE = load("state");
     public static final Script DEFINE = load("define");

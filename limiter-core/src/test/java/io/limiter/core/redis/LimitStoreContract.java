@@ -285,7 +285,7 @@ public abstract class LimitStoreContract {
             assertThat(own.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
             assertThat(join(s.acquire("f", "b", 1, "me")).granted()).isTrue();
             assertThat(join(s.acquire("f", "c", 1, "me")).granted()).isFalse();
-            assertThat(own.command("SCRIPT", "EXISTS", Script.ACQUIRE.sha1())).isEqualTo("*1");
+            assertThat(own.command("SCRIPT", "EXISTS", Script.EXCHANGE.sha1())).isEqualTo("*1");
             closeBackend(b);
         }
     }
@@ -321,6 +321,32 @@ public abstract class LimitStoreContract {
         join(store.acquire(n, "a", 1, "me"));
         join(store.release(n, "a", false));
         assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("1");
+        sub.close();
+    }
+
+    @Test
+    void oneExchangeReleasesThenGrantsInOrderAndAnnouncesOnlyFreeCapacity() throws Exception {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(2).build()));
+        java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        RedisBackend.Subscription sub = join(backend.subscribe(new KeySchema(prefix).channel(n), got::add));
+        join(store.acquire(n, "a", 1, "me"));
+        join(store.acquire(n, "b", 1, "me"));
+        // Release a, then three acquires: only the first fits (the hand-off); nothing is announced.
+        LimitStore.ExchangeResult r = join(store.exchange(n, "me", Duration.ZERO, List.of("a", "ghost"), false,
+                List.of(new LimitStore.AcquireRequest("c", 1, ""), new LimitStore.AcquireRequest("d", 1, ""),
+                        new LimitStore.AcquireRequest("e", 5, ""))));
+        assertThat(r.released()).containsExactly(true, false);
+        assertThat(r.acquired(0).granted()).isTrue();
+        assertThat(r.acquired(0).roomLeft()).isFalse();
+        assertThat(r.acquired(1).granted()).isFalse();
+        assertThatThrownBy(() -> r.acquired(2)).isInstanceOf(LimiterValidationException.class);
+        assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isEqualTo(2);
+        assertThat(got.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+        // Released and not taken again: announced.
+        join(store.exchange(n, "me", Duration.ZERO, List.of("b", "c"), false, List.of()));
+        assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("2");
+        assertThat(redis.exists(prefix + ":{" + n + "}:used")).isZero();
         sub.close();
     }
 

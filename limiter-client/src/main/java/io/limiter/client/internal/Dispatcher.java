@@ -1,0 +1,126 @@
+package io.limiter.client.internal;
+
+import io.limiter.core.redis.AcquireResult;
+import io.limiter.core.redis.LimitStore;
+import io.limiter.core.redis.LimitStore.AcquireRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * Coalesces one limit's Redis traffic from this process: at most one exchange call is in flight; whatever arrives
+ * meanwhile (acquire attempts, releases) goes out together in the next one, as soon as the current one answers.
+ * An uncontended request goes out at once (one round trip); under load, many requests share one round trip, and
+ * grants stay exact because the script decides each request in order. A batch that releases permits also carries
+ * as many of this limit's sleeping waiters (non-fair limits), so a released permit goes straight to the next local
+ * waiter in the same round trip.
+ */
+final class Dispatcher {
+    private static final int MAX_BATCH = 256;
+
+    /** An acquire attempt and where its answer goes. */
+    record Acquire(AcquireRequest request, BiConsumer<AcquireResult, Throwable> done) {
+    }
+
+    /** A release and where its answer goes. */
+    record Release(String permitId, CompletableFuture<Boolean> done) {
+    }
+
+    private final DefaultLimiter limiter;
+    private final ArrayDeque<Acquire> acquires = new ArrayDeque<>();
+    private final ArrayDeque<Release> releases = new ArrayDeque<>();
+    private boolean inFlight;
+
+    Dispatcher(DefaultLimiter limiter) {
+        this.limiter = limiter;
+    }
+
+    void acquire(Acquire a) {
+        synchronized (this) {
+            acquires.addLast(a);
+            if (inFlight) {
+                return;
+            }
+            inFlight = true;
+        }
+        sendNext();
+    }
+
+    CompletableFuture<Boolean> release(String permitId) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        synchronized (this) {
+            releases.addLast(new Release(permitId, done));
+            if (inFlight) {
+                return done;
+            }
+            inFlight = true;
+        }
+        sendNext();
+        return done;
+    }
+
+    private void sendNext() {
+        List<Acquire> as = new ArrayList<>();
+        List<Release> rs = new ArrayList<>();
+        synchronized (this) {
+            while (!releases.isEmpty() && rs.size() < MAX_BATCH) {
+                rs.add(releases.pollFirst());
+            }
+            while (!acquires.isEmpty() && as.size() < MAX_BATCH) {
+                as.add(acquires.pollFirst());
+            }
+            if (as.isEmpty() && rs.isEmpty()) {
+                inFlight = false;
+                return;
+            }
+        }
+        if (!rs.isEmpty()) {
+            as.addAll(limiter.handOffTo(rs.size()));
+        }
+        List<String> releaseIds = new ArrayList<>(rs.size());
+        for (Release r : rs) {
+            releaseIds.add(r.permitId());
+        }
+        List<AcquireRequest> requests = new ArrayList<>(as.size());
+        for (Acquire a : as) {
+            requests.add(a.request());
+        }
+        LimitStore store = limiter.client().store();
+        CompletableFuture<LimitStore.ExchangeResult> call;
+        try {
+            call = store.exchange(limiter.name(), limiter.client().instanceId(), DefaultLimiter.TICKET_TTL,
+                    releaseIds, false, requests);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((result, e) -> {
+            try {
+                for (int i = 0; i < rs.size(); i++) {
+                    if (e != null) {
+                        rs.get(i).done().completeExceptionally(e);
+                    } else {
+                        rs.get(i).done().complete(result.released().get(i));
+                    }
+                }
+                for (int i = 0; i < as.size(); i++) {
+                    if (e != null) {
+                        as.get(i).done().accept(null, e);
+                        continue;
+                    }
+                    AcquireResult r;
+                    try {
+                        r = result.acquired(i);
+                    } catch (RuntimeException perRequest) {
+                        as.get(i).done().accept(null, perRequest);
+                        continue;
+                    }
+                    as.get(i).done().accept(r, null);
+                }
+            } finally {
+                sendNext();
+            }
+        });
+    }
+}

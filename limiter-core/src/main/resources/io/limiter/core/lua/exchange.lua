@@ -1,0 +1,180 @@
+-- Release and acquire permits of one limit in one atomic call: the client's batch of everything it had pending
+-- (one round trip however many requests). Releases run first, so a released permit can go straight to a waiter
+-- of the same client (a hand-off) without a notification.
+--
+-- ARGV: 1 owner (instance id), 2 ticket time-to-live ms, 3 counter for releases ('released' | 'forced'),
+--       4 R = number of releases, 5..4+R permit ids to release,
+--       5+R A = number of acquires, then A triples: permit id (chosen by the client), weight, waiting ticket
+--       ('' for a try that never waits)
+-- Acquire: a weighted permit (with a lease) and/or tokens, atomically, both or neither. On a fair limit an acquire
+-- may only take capacity when no ticket is ahead of its own; a denied waiting acquire keeps its place in the queue.
+-- Release: idempotent; an unknown, expired or already released id changes nothing.
+--
+-- Returns {lease_ms, policy permits, rate, period_ms, burst (-1 if absent), fair (1/0),
+--          {released 1/0 per release}, {{status, reason, retry_ms, lease_expiry_ms, permits_left, tokens_left}...}}
+--   status  1 granted, 0 denied, -1 unknown limit, -2 weight larger than the limit allows
+--   reason  'ok' | 'permits' | 'tokens' | 'queued' (denied) | the largest weight allowed (status -2)
+--   retry_ms  denied: when to try again at the latest (earliest lease expiry or token refill);
+--             granted: 0 if there is room left for another acquire, else that same hint
+--   permits_left -1 without a concurrency part; tokens_left '' without a rate part
+-- Afterwards, if capacity was freed and is still free: a fair limit wakes the instance owning the head ticket,
+-- other limits publish the freed weight on the channel.
+local owner, ttl, counter = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local nrel = tonumber(ARGV[4])
+local now = now_ms()
+local floor_now = math.floor(now)
+local pol = load_policy()
+
+local freed = 0
+if not pol or pol.permits then
+  freed = reap(now)
+end
+local used = used_weight()
+
+local released = {}
+local nreleased = 0
+for i = 1, nrel do
+  local id = ARGV[4 + i]
+  local info = redis.call('HGET', K_INFO, id)
+  if info then
+    redis.call('ZREM', K_HOLDERS, id)
+    redis.call('HDEL', K_INFO, id)
+    local w = weight_of(info)
+    used = used - w
+    freed = freed + w
+    nreleased = nreleased + 1
+    released[i] = 1
+  else
+    released[i] = 0
+  end
+end
+if nreleased > 0 then
+  redis.call('HINCRBY', K_STATS, counter, nreleased)
+end
+
+local base = 5 + nrel
+local nacq = tonumber(ARGV[base])
+local results = {}
+local grants, denials, taken = 0, 0, 0
+local tokens = nil
+local tokens_changed = false
+local head_changed = false
+if pol and pol.fair and nacq > 0 then
+  head_changed = reap_tickets(now)
+end
+
+for j = 1, nacq do
+  local k = base + 1 + (j - 1) * 3
+  local id, weight, ticket = ARGV[k], tonumber(ARGV[k + 1]), ARGV[k + 2]
+  if not pol then
+    results[j] = { -1, 'unknown', 0, 0, -1, '' }
+  elseif pol.permits and weight > pol.permits then
+    results[j] = { -2, tostring(pol.permits), 0, 0, -1, '' }
+  elseif pol.rate and weight > pol.burst then
+    results[j] = { -2, tostring(pol.burst), 0, 0, -1, '' }
+  else
+    local head = pol.fair and redis.call('ZRANGE', K_QUEUE, 0, 0)[1] or nil
+    if head and head ~= ticket then
+      if ticket ~= '' then
+        enqueue_ticket(ticket, owner, now, ttl)
+      end
+      denials = denials + 1
+      results[j] = { 0, 'queued', ttl > 0 and ttl or 1000, 0, -1, '' }
+    else
+      local existing = pol.permits and redis.call('ZSCORE', K_HOLDERS, id) or nil
+      if existing then
+        -- The same id again (a client retry after a lost reply): the grant already happened; report it.
+        results[j] = { 1, 'ok', 0, tonumber(existing), pol.permits - used, '' }
+      else
+        local permits_left = -1
+        local retry_permits, retry_tokens = 0, 0
+        if pol.permits then
+          permits_left = pol.permits - used
+          if permits_left < weight then
+            retry_permits = ms_to_first_expiry(now, pol.lease_ms)
+          end
+        end
+        if pol.rate then
+          if not tokens then
+            tokens = current_tokens(pol, now)
+          end
+          if tokens + EPSILON < weight then
+            retry_tokens = ms_to_tokens(pol, tokens, weight)
+          end
+        end
+        if retry_permits > 0 or retry_tokens > 0 then
+          denials = denials + 1
+          if pol.fair and ticket ~= '' then
+            enqueue_ticket(ticket, owner, now, ttl)
+          end
+          results[j] = { 0, retry_permits > 0 and 'permits' or 'tokens', math.max(retry_permits, retry_tokens), 0,
+                         permits_left, tokens and fmt(tokens) or '' }
+        else
+          local expiry, next_retry = 0, 0
+          if pol.permits then
+            expiry = floor_now + pol.lease_ms
+            redis.call('ZADD', K_HOLDERS, expiry, id)
+            redis.call('HSET', K_INFO, id, weight .. ':' .. floor_now .. ':' .. owner)
+            used = used + weight
+            taken = taken + weight
+            permits_left = permits_left - weight
+            if permits_left < 1 then
+              next_retry = ms_to_first_expiry(now, pol.lease_ms)
+            end
+          end
+          if pol.rate then
+            tokens = math.max(0, tokens - weight)
+            tokens_changed = true
+            if tokens + EPSILON < 1 then
+              next_retry = math.max(next_retry, ms_to_tokens(pol, tokens, 1))
+            end
+          end
+          if pol.fair then
+            dequeue_ticket(ticket)
+          end
+          grants = grants + 1
+          results[j] = { 1, 'ok', next_retry, expiry, permits_left, tokens and fmt(tokens) or '' }
+        end
+      end
+    end
+  end
+end
+
+-- Write the counters once.
+local delta = used - used_weight()
+if delta ~= 0 then
+  if used <= 0 then
+    redis.call('DEL', K_USED)
+  else
+    redis.call('INCRBY', K_USED, delta)
+  end
+end
+if nreleased > 0 or taken > 0 then
+  expire_semaphore(now)
+end
+if tokens_changed then
+  store_tokens(pol, tokens, now)
+end
+if grants > 0 then
+  redis.call('HINCRBY', K_STATS, 'grants', grants)
+end
+if denials > 0 then
+  redis.call('HINCRBY', K_STATS, 'denials', denials)
+end
+
+-- Tell waiters about capacity that is free now.
+local woken = false
+if pol and pol.fair and (freed > 0 or head_changed or grants > 0) then
+  woken = wake_head_if_room(pol)
+end
+if not woken and freed > 0 and (not pol or not pol.permits or used < pol.permits) then
+  redis.call('PUBLISH', K_CHANNEL, freed)
+end
+
+local P1, P2, P3, P4, P5 = -1, -1, -1, -1, 0
+local lease = 0
+if pol then
+  P1, P2, P3, P4, P5 = pol.permits or -1, pol.rate or -1, pol.period_ms or -1, pol.burst or -1, pol.fair and 1 or 0
+  lease = pol.lease_ms or 0
+end
+return { lease, P1, P2, P3, P4, P5, released, results }
