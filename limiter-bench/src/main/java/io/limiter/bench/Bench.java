@@ -370,14 +370,11 @@ public final class Bench {
 
     // ---- reporting ------------------------------------------------------------------------------------------
 
-    private String currentSection;
-
     private void section(String title) {
-        currentSection = title;
         line("");
         line("## " + title);
         line("");
-        if (!title.startsWith("4.") && !title.startsWith("5.")) {
+        if (title.startsWith("1.") || title.startsWith("2.") || title.startsWith("3.")) {
             tableHeader();
         }
     }
@@ -431,9 +428,10 @@ public final class Bench {
             target("handoff <= 1.2 acquire attempts per acquire", h.evalsPerOp(), 1.2, false);
             target("handoff wait p99 <= 10x hold time (ms)", h.p99(), 10 * 1.06, false);
         }
-        if (pair != null) {
-            target("uncontended pair: script calls per pair = 2 (one per acquire, one per release)",
-                    pair.evalsPerOp(), 2.0001, false);
+        Measurement.Result single = results.get("pair|ours tryAcquire()+close()|1");
+        if (single != null) {
+            target("uncontended (1 thread): script calls per pair <= 2 (one per acquire, one per release)",
+                    single.evalsPerOp(), 2.05, false);
         }
         Measurement.Result s100 = results.get("scale|100");
         Measurement.Result s10k = results.get("scale|10000");

@@ -10,15 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * Coalesces one limit's Redis traffic from this process: at most one exchange call is in flight; whatever arrives
- * meanwhile (acquire attempts, releases) goes out together in the next one, as soon as the current one answers.
- * An uncontended request goes out at once (one round trip); under load, many requests share one round trip, and
- * grants stay exact because the script decides each request in order. A batch that releases permits also carries
+ * Coalesces one limit's Redis traffic from this process: at most {@value #MAX_IN_FLIGHT} exchange calls are in
+ * flight (pipelined on the connection); whatever arrives meanwhile (acquire attempts, releases) goes out together in
+ * the next one, as soon as one answers. An uncontended request goes out at once (one round trip); under load, many
+ * requests share one round trip, and grants stay exact because the script decides each request in order (calls on
+ * one connection run in the order they were sent). A batch that releases permits also carries
  * as many of this limit's sleeping waiters (non-fair limits), so a released permit goes straight to the next local
  * waiter in the same round trip.
  */
 final class Dispatcher {
     private static final int MAX_BATCH = 256;
+    static final int MAX_IN_FLIGHT = 4;
 
     /** An acquire attempt and where its answer goes. */
     record Acquire(AcquireRequest request, BiConsumer<AcquireResult, Throwable> done) {
@@ -31,7 +33,7 @@ final class Dispatcher {
     private final DefaultLimiter limiter;
     private final ArrayDeque<Acquire> acquires = new ArrayDeque<>();
     private final ArrayDeque<Release> releases = new ArrayDeque<>();
-    private boolean inFlight;
+    private int inFlight;
 
     Dispatcher(DefaultLimiter limiter) {
         this.limiter = limiter;
@@ -40,10 +42,10 @@ final class Dispatcher {
     void acquire(Acquire a) {
         synchronized (this) {
             acquires.addLast(a);
-            if (inFlight) {
+            if (inFlight >= MAX_IN_FLIGHT) {
                 return;
             }
-            inFlight = true;
+            inFlight++;
         }
         sendNext();
     }
@@ -52,10 +54,10 @@ final class Dispatcher {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         synchronized (this) {
             releases.addLast(new Release(permitId, done));
-            if (inFlight) {
+            if (inFlight >= MAX_IN_FLIGHT) {
                 return done;
             }
-            inFlight = true;
+            inFlight++;
         }
         sendNext();
         return done;
@@ -72,12 +74,13 @@ final class Dispatcher {
                 as.add(acquires.pollFirst());
             }
             if (as.isEmpty() && rs.isEmpty()) {
-                inFlight = false;
+                inFlight--;
                 return;
             }
         }
-        if (!rs.isEmpty()) {
-            as.addAll(limiter.handOffTo(rs.size()));
+        if (rs.size() > as.size()) {
+            // Capacity the batch's own acquires do not take goes to sleeping local waiters.
+            as.addAll(limiter.handOffTo(rs.size() - as.size()));
         }
         List<String> releaseIds = new ArrayList<>(rs.size());
         for (Release r : rs) {
