@@ -167,6 +167,29 @@ class PermitLifecycleIT {
     }
 
     @Test
+    void aReleasedPermitGoesStraightToTheNextLocalWaiterAndIsStillCounted() throws Exception {
+        DistributedLimiter limiter = define(LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(60)).build());
+        Permit first = limiter.acquire(Duration.ofSeconds(1));
+        CompletableFuture<Permit> waiter = limiter.acquireAsync(Duration.ofSeconds(30));
+        Thread.sleep(200);
+        first.close();
+        Permit second = waiter.get(5, TimeUnit.SECONDS);
+        // Handed over in this process: the same permit (id and lease), still one holder in Redis.
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(second.isValid()).isTrue();
+        assertThat(first.isValid()).isFalse();
+        var state = admin.state(name, 10).join().orElseThrow();
+        assertThat(state.permitsInUse()).isEqualTo(1);
+        assertThat(state.holders()).singleElement().satisfies(h -> assertThat(h.permitId()).isEqualTo(first.id()));
+        second.close();
+        var after = admin.state(name, 10).join().orElseThrow();
+        assertThat(after.permitsInUse()).isZero();
+        assertThat(after.counters()).containsEntry("grants", 2L); // the local grant is counted in Redis too
+        first.close(); // closing the old handle again changes nothing
+        assertThat(limiter.tryAcquire()).isPresent();
+    }
+
+    @Test
     void localWaitersAreServedFirstComeFirstServed() throws Exception {
         DistributedLimiter limiter = define(LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(60)).build());
         Permit held = limiter.acquire(Duration.ofSeconds(1));

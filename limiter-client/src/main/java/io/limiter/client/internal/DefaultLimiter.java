@@ -48,6 +48,8 @@ final class DefaultLimiter implements DistributedLimiter {
     private int missedWakes;
     private int attempting;
     private int handOffStreak;
+    private boolean shareNextRelease;
+    private final java.util.concurrent.atomic.AtomicInteger localGrants = new java.util.concurrent.atomic.AtomicInteger();
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
     private CompletableFuture<RedisBackend.Subscription> subscription;
@@ -56,7 +58,7 @@ final class DefaultLimiter implements DistributedLimiter {
     private volatile boolean fair;
 
     /** Batches in a row whose releases go straight to local waiters before one is shared with everyone. */
-    static final int HAND_OFF_STREAK = 4;
+    static final int HAND_OFF_STREAK = 16;
 
     /** How long a fair limit keeps a waiting ticket without a keep-alive. */
     static final Duration TICKET_TTL = Duration.ofSeconds(10);
@@ -279,6 +281,10 @@ final class DefaultLimiter implements DistributedLimiter {
         }
         List<Waiter> chosen = new java.util.ArrayList<>();
         synchronized (this) {
+            if (shareNextRelease) {
+                shareNextRelease = false;
+                return List.of();
+            }
             // Every few batches, a release goes back to the shared pool and is announced, so other instances'
             // waiters get their turn: hand-offs must not let one busy process keep a non-fair cap to itself.
             if (++handOffStreak > HAND_OFF_STREAK) {
@@ -528,6 +534,56 @@ final class DefaultLimiter implements DistributedLimiter {
         } catch (RejectedExecutionException closed) {
             timer = null;
         }
+    }
+
+    /** Grants made by local hand-over since the last exchange, for the limit's counters in Redis. */
+    int drainLocalGrants() {
+        return localGrants.getAndSet(0);
+    }
+
+    /**
+     * Non-fair limits with only a concurrency part: a released permit goes straight to the oldest local waiter of
+     * the same weight, without a round trip (the permit, its id and its lease simply change hands). Every few
+     * releases one goes back to Redis instead and is announced, so other instances get their turn.
+     */
+    boolean handOverLocally(DefaultPermit permit) {
+        io.limiter.core.redis.AcquireResult.PolicyNumbers p = fallback.policy();
+        if (fair || p == null || p.rate() >= 0 || p.fair() || client.health().isDown()) {
+            return false;
+        }
+        Waiter taken = null;
+        DefaultPermit next;
+        synchronized (this) {
+            if (++handOffStreak > HAND_OFF_STREAK) {
+                handOffStreak = 0;
+                shareNextRelease = true;
+                return false;
+            }
+            for (Waiter w : queue) {
+                if (w.state == State.SLEEPING && !w.future.isDone() && w.weight == permit.weight()) {
+                    taken = w;
+                    break;
+                }
+            }
+            if (taken == null) {
+                return false;
+            }
+            next = permit.handOver();
+            if (next == null) {
+                return false;
+            }
+            queue.remove(taken);
+        }
+        renewer.replace(next);
+        localGrants.incrementAndGet();
+        if (!taken.future.isDone() && !client.listeners().isEmpty()) {
+            Duration waited = Duration.ofNanos(System.nanoTime() - taken.startNanos);
+            client.listeners().fire(l -> l.onAcquired(this, next, waited));
+        }
+        if (!taken.future.complete(next)) {
+            next.releaseAsync(); // the waiter gave up a moment ago
+        }
+        return true;
     }
 
     CompletableFuture<Void> release(DefaultPermit permit) {

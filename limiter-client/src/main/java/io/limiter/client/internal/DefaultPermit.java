@@ -74,6 +74,17 @@ final class DefaultPermit implements Permit {
         this.localDeadlineNanos = deadlineNanos;
     }
 
+    /**
+     * The same held permit (id, lease) for its next holder in this process; this object is then closed without a
+     * release. Null if this one was already closed or lost.
+     */
+    DefaultPermit handOver() {
+        if (lost || !closed.compareAndSet(false, true)) {
+            return null;
+        }
+        return new DefaultPermit(id, limiter, weight, leaseExpiresAtMs, localDeadlineNanos);
+    }
+
     /** Redis no longer holds it. */
     void markLost() {
         lost = true;
@@ -94,6 +105,12 @@ final class DefaultPermit implements Permit {
 
     @Override
     public CompletableFuture<Void> releaseAsync() {
+        if (closed.get()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (leased && limiter.handOverLocally(this)) {
+            return CompletableFuture.completedFuture(null); // now held by the next local waiter
+        }
         if (!closed.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }

@@ -94,7 +94,7 @@ final class Dispatcher {
         CompletableFuture<LimitStore.ExchangeResult> call;
         try {
             call = store.exchange(limiter.name(), limiter.client().instanceId(), DefaultLimiter.TICKET_TTL,
-                    releaseIds, false, requests);
+                    releaseIds, false, requests, limiter.drainLocalGrants());
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }

@@ -41,7 +41,12 @@ final class LeaseRenewer {
     }
 
     void remove(DefaultPermit permit) {
-        held.remove(permit.id());
+        held.remove(permit.id(), permit);
+    }
+
+    /** The same permit id now belongs to {@code next} (a local hand-over). */
+    void replace(DefaultPermit next) {
+        held.put(next.id(), next);
     }
 
     int size() {

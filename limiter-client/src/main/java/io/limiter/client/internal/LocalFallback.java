@@ -39,6 +39,11 @@ final class LocalFallback {
         this.limiter = limiter;
     }
 
+    /** The limit's policy as last answered by Redis, or null. */
+    PolicyNumbers policy() {
+        return policy;
+    }
+
     /** Remembers the limit's policy from every Redis answer. */
     void learn(PolicyNumbers numbers) {
         this.policy = numbers;

@@ -71,11 +71,21 @@ public final class LimitStore {
      */
     public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
             List<String> releases, boolean forced, List<AcquireRequest> acquires) {
+        return exchange(name, owner, ticketTtl, releases, forced, acquires, 0);
+    }
+
+    /**
+     * Like {@link #exchange(String, String, Duration, List, boolean, List)}, also counting {@code localGrants}
+     * grants the caller made without Redis (a held permit handed on to its next local waiter).
+     */
+    public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
+            List<String> releases, boolean forced, List<AcquireRequest> acquires, int localGrants) {
         LimitNames.requireValidName(name);
-        List<String> args = new ArrayList<>(5 + releases.size() + 3 * acquires.size());
+        List<String> args = new ArrayList<>(6 + releases.size() + 3 * acquires.size());
         args.add(owner);
         args.add(Long.toString(ticketTtl.toMillis()));
         args.add(forced ? "forced" : "released");
+        args.add(Integer.toString(localGrants));
         args.add(Integer.toString(releases.size()));
         args.addAll(releases);
         args.add(Integer.toString(acquires.size()));

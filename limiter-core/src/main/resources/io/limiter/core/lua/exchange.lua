@@ -3,8 +3,9 @@
 -- of the same client (a hand-off) without a notification.
 --
 -- ARGV: 1 owner (instance id), 2 ticket time-to-live ms, 3 counter for releases ('released' | 'forced'),
---       4 R = number of releases, 5..4+R permit ids to release,
---       5+R A = number of acquires, then A triples: permit id (chosen by the client), weight, waiting ticket
+--       4 grants the client made locally since its last call (a held permit handed to its next waiter without a
+--       round trip; only counted here), 5 R = number of releases, 6..5+R permit ids to release,
+--       6+R A = number of acquires, then A triples: permit id (chosen by the client), weight, waiting ticket
 --       ('' for a try that never waits)
 -- Acquire: a weighted permit (with a lease) and/or tokens, atomically, both or neither. On a fair limit an acquire
 -- may only take capacity when no ticket is ahead of its own; a denied waiting acquire keeps its place in the queue.
@@ -19,8 +20,8 @@
 --   permits_left -1 without a concurrency part; tokens_left '' without a rate part
 -- Afterwards, if capacity was freed and is still free: a fair limit wakes the instance owning the head ticket,
 -- other limits publish the freed weight on the channel.
-local owner, ttl, counter = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local nrel = tonumber(ARGV[4])
+local owner, ttl, counter, local_grants = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local nrel = tonumber(ARGV[5])
 local now = now_ms()
 local floor_now = math.floor(now)
 local pol = load_policy()
@@ -34,7 +35,7 @@ local used = used_weight()
 local released = {}
 local nreleased = 0
 for i = 1, nrel do
-  local id = ARGV[4 + i]
+  local id = ARGV[5 + i]
   local info = redis.call('HGET', K_INFO, id)
   if info then
     redis.call('ZREM', K_HOLDERS, id)
@@ -52,7 +53,7 @@ if nreleased > 0 then
   redis.call('HINCRBY', K_STATS, counter, nreleased)
 end
 
-local base = 5 + nrel
+local base = 6 + nrel
 local nacq = tonumber(ARGV[base])
 local results = {}
 local grants, denials, taken = 0, 0, 0
@@ -155,8 +156,8 @@ end
 if tokens_changed then
   store_tokens(pol, tokens, now)
 end
-if grants > 0 then
-  redis.call('HINCRBY', K_STATS, 'grants', grants)
+if grants + local_grants > 0 then
+  redis.call('HINCRBY', K_STATS, 'grants', grants + local_grants)
 end
 if denials > 0 then
   redis.call('HINCRBY', K_STATS, 'denials', denials)
