@@ -57,6 +57,7 @@ final class DefaultLimiter implements DistributedLimiter {
     /** Whether the limit is fair, as last answered by Redis. */
     private volatile boolean fair;
 
+
     /** Batches in a row whose releases go straight to local waiters before one is shared with everyone. */
     static final int HAND_OFF_STREAK = 16;
 
@@ -351,7 +352,7 @@ final class DefaultLimiter implements DistributedLimiter {
         }
         if (r.granted()) {
             DefaultPermit permit = new DefaultPermit(id, this, w.weight, r.leaseExpiresAtMs(),
-                    sentAt + r.lease().toNanos());
+                    sentAt + r.lease().toNanos(), r.policy().epoch());
             if (permit.leased()) {
                 renewer.add(permit, r.lease());
             }

@@ -22,14 +22,22 @@ final class DefaultPermit implements Permit {
     private volatile long leaseExpiresAtMs;
     private volatile long localDeadlineNanos;
     private volatile boolean lost;
+    private final String epoch;
 
-    DefaultPermit(String id, DefaultLimiter limiter, int weight, long leaseExpiresAtMs, long localDeadlineNanos) {
+    DefaultPermit(String id, DefaultLimiter limiter, int weight, long leaseExpiresAtMs, long localDeadlineNanos,
+            String epoch) {
         this.id = id;
         this.limiter = limiter;
         this.weight = weight;
         this.leased = leaseExpiresAtMs > 0;
         this.leaseExpiresAtMs = leaseExpiresAtMs;
         this.localDeadlineNanos = localDeadlineNanos;
+        this.epoch = epoch == null ? "" : epoch;
+    }
+
+    /** The limit's epoch when this permit was granted. */
+    String epoch() {
+        return epoch;
     }
 
     @Override
@@ -82,7 +90,7 @@ final class DefaultPermit implements Permit {
         if (lost || !closed.compareAndSet(false, true)) {
             return null;
         }
-        return new DefaultPermit(id, limiter, weight, leaseExpiresAtMs, localDeadlineNanos);
+        return new DefaultPermit(id, limiter, weight, leaseExpiresAtMs, localDeadlineNanos, epoch);
     }
 
     /** Redis no longer holds it. */

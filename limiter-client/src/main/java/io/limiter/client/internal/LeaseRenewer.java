@@ -1,5 +1,6 @@
 package io.limiter.client.internal;
 
+import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RenewResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +77,7 @@ final class LeaseRenewer {
 
     private void tick() {
         List<String> ids;
+        List<LimitStore.RenewRequest> requests = new ArrayList<>();
         synchronized (this) {
             next = null;
             if (held.isEmpty()) {
@@ -84,29 +86,50 @@ final class LeaseRenewer {
             running = true;
             ids = new ArrayList<>(held.keySet());
         }
+        for (String id : ids) {
+            DefaultPermit p = held.get(id);
+            requests.add(new LimitStore.RenewRequest(id, p == null ? 1 : p.weight(), p == null ? "" : p.epoch()));
+        }
+        renew(ids, requests, true);
+    }
+
+    private void renew(List<String> ids, List<LimitStore.RenewRequest> requests, boolean mayDefine) {
         long sentAt = System.nanoTime();
-        limiter.client().store().renew(limiter.name(), ids).whenComplete((r, e) -> {
-            if (e != null) {
-                if (!failing) {
-                    log.warn("renewal of {} permit(s) of limit '{}' failed; retrying: {}", ids.size(),
-                            limiter.name(), Futures.unwrap(e).getMessage());
-                }
-                failing = true;
-                reportRunOut();
-            } else {
-                if (failing) {
-                    log.info("renewal of limit '{}' works again", limiter.name());
-                }
-                failing = false;
-                apply(ids, r, sentAt);
-            }
-            synchronized (this) {
-                running = false;
-                if (!held.isEmpty()) {
-                    schedule();
-                }
-            }
-        });
+        limiter.client().store().renew(limiter.name(), limiter.client().instanceId(), requests)
+                .whenComplete((r, e) -> {
+                    if (e == null && r.limitMissing() && mayDefine
+                            && limiter.client().definedPolicy(limiter.name()) != null) {
+                        // The limit vanished (Redis lost its data): this client defined it, so it defines it again
+                        // and re-asserts its permits in the same tick.
+                        limiter.client().store().define(limiter.name(), limiter.client().definedPolicy(limiter.name()))
+                                .whenComplete((d, de) -> renew(ids, requests, false));
+                        return;
+                    }
+                    if (e != null) {
+                        if (!failing) {
+                            log.warn("renewal of {} permit(s) of limit '{}' failed; retrying: {}", ids.size(),
+                                    limiter.name(), Futures.unwrap(e).getMessage());
+                        }
+                        failing = true;
+                        reportRunOut();
+                    } else {
+                        if (failing) {
+                            log.info("renewal of limit '{}' works again", limiter.name());
+                        }
+                        failing = false;
+                        if (r.reasserted() > 0) {
+                            log.warn("limit '{}' was created anew in Redis (its data was lost); re-asserted {} "
+                                    + "running permit(s) of this instance", limiter.name(), r.reasserted());
+                        }
+                        apply(ids, r, sentAt);
+                    }
+                    synchronized (this) {
+                        running = false;
+                        if (!held.isEmpty()) {
+                            schedule();
+                        }
+                    }
+                });
     }
 
     /** Without Redis, a lease whose local deadline passed is lost: Redis has reclaimed it (or will). */

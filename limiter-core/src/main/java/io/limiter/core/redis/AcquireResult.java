@@ -28,8 +28,10 @@ public record AcquireResult(boolean granted, String reason, Duration retryAfter,
      * @param periodMs the period in ms, or -1
      * @param burst bucket capacity, or -1
      * @param fair whether waiters are served in arrival order across instances
+     * @param epoch identity of the limit's creation; it changes when the limit is created anew (e.g. Redis lost
+     *        its data and the policy was defined again)
      */
-    public record PolicyNumbers(long permits, long rate, long periodMs, long burst, boolean fair) {
+    public record PolicyNumbers(long permits, long rate, long periodMs, long burst, boolean fair, String epoch) {
     }
 
     /** True when a grant left room for another acquire right away. */

@@ -98,7 +98,7 @@ public final class LimitStore {
             List<?> r = list(reply);
             Duration lease = Duration.ofMillis(number(r.get(0)));
             AcquireResult.PolicyNumbers policy = new AcquireResult.PolicyNumbers(number(r.get(1)), number(r.get(2)),
-                    number(r.get(3)), number(r.get(4)), number(r.get(5)) == 1);
+                    number(r.get(3)), number(r.get(4)), number(r.get(5)) == 1, (String) r.get(8));
             List<Boolean> released = new ArrayList<>();
             for (Object x : list(r.get(6))) {
                 released.add(number(x) == 1);
@@ -152,18 +152,45 @@ public final class LimitStore {
                 .thenApply(r -> r.released().get(0));
     }
 
-    /** Renews the leases of {@code permitIds} in one call and reports the ones no longer held. */
+    /** Renews the leases of {@code permitIds} (weight 1, epoch unknown) and reports the ones no longer held. */
     public CompletableFuture<RenewResult> renew(String name, Collection<String> permitIds) {
+        List<RenewRequest> requests = new ArrayList<>();
+        permitIds.forEach(id -> requests.add(new RenewRequest(id, 1, "")));
+        return renew(name, "", requests);
+    }
+
+    /** One permit to renew: its id, weight, and the limit's epoch when it was granted ('' if unknown). */
+    public record RenewRequest(String permitId, int weight, String epoch) {
+    }
+
+    /**
+     * Renews held permits in one call. A permit missing from Redis that was granted under an earlier epoch of the
+     * limit (Redis lost its data and the limit was created anew) is re-asserted while capacity allows; the rest are
+     * reported lost.
+     */
+    public CompletableFuture<RenewResult> renew(String name, String owner, List<RenewRequest> permits) {
         LimitNames.requireValidName(name);
-        return backend.eval(Script.RENEW, keys.keys(name), List.copyOf(permitIds))
+        List<String> permitIds = new ArrayList<>(permits.size());
+        List<String> args = new ArrayList<>(1 + 3 * permits.size());
+        args.add(owner);
+        for (RenewRequest p : permits) {
+            permitIds.add(p.permitId());
+            args.add(p.permitId());
+            args.add(Integer.toString(p.weight()));
+            args.add(p.epoch() == null ? "" : p.epoch());
+        }
+        return backend.eval(Script.RENEW, keysOf(name), args)
                 .thenApply(reply -> {
                     List<?> r = list(reply);
+                    if (number(r.get(0)) == -1) {
+                        return new RenewResult(0, Duration.ZERO, List.copyOf(permitIds), 0, "", true);
+                    }
                     List<String> lost = new ArrayList<>();
                     for (Object id : list(r.get(2))) {
                         lost.add((String) id);
                     }
                     return new RenewResult(number(r.get(0)), Duration.ofMillis(number(r.get(1))),
-                            Collections.unmodifiableList(lost));
+                            Collections.unmodifiableList(lost), (int) number(r.get(3)), (String) r.get(4), false);
                 });
     }
 

@@ -27,13 +27,13 @@ end
 
 -- The stored policy, or nil when the limit is not defined.
 local function load_policy()
-  local p = redis.call('HMGET', K_POLICY, 'permits', 'lease_ms', 'rate', 'period_ms', 'burst', 'fair')
+  local p = redis.call('HMGET', K_POLICY, 'permits', 'lease_ms', 'rate', 'period_ms', 'burst', 'fair', 'epoch')
   local permits, rate = tonumber(p[1]), tonumber(p[3])
   if not permits and not rate then
     return nil
   end
   return { permits = permits, lease_ms = tonumber(p[2]), rate = rate, period_ms = tonumber(p[4]),
-           burst = tonumber(p[5]), fair = p[6] == '1' }
+           burst = tonumber(p[5]), fair = p[6] == '1', epoch = p[7] or '' }
 end
 
 local function weight_of(info_value)
@@ -125,6 +125,12 @@ end
 
 local function ms_to_tokens(pol, have, need)
   return math.max(1, math.ceil((need - have) * pol.period_ms / pol.rate))
+end
+
+-- A new epoch for a limit created now: permits granted under another epoch were lost with Redis' data.
+local function new_epoch()
+  local t = redis.call('TIME')
+  return t[1] .. t[2]
 end
 
 -- HSET arguments for a policy given as ARGV[1..6] (permits, lease_ms, rate, period_ms, burst, fair; '' = absent).

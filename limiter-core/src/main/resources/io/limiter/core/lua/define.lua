@@ -4,5 +4,8 @@
 if redis.call('EXISTS', K_POLICY) == 1 then
   return { 0, redis.call('HGETALL', K_POLICY) }
 end
-redis.call('HSET', K_POLICY, unpack(policy_args()))
+local args = policy_args()
+args[#args + 1] = 'epoch'
+args[#args + 1] = new_epoch()
+redis.call('HSET', K_POLICY, unpack(args))
 return { 1, redis.call('HGETALL', K_POLICY) }

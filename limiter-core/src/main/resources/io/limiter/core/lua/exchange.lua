@@ -12,7 +12,8 @@
 -- Release: idempotent; an unknown, expired or already released id changes nothing.
 --
 -- Returns {lease_ms, policy permits, rate, period_ms, burst (-1 if absent), fair (1/0),
---          {released 1/0 per release}, {{status, reason, retry_ms, lease_expiry_ms, permits_left, tokens_left}...}}
+--          {released 1/0 per release}, {{status, reason, retry_ms, lease_expiry_ms, permits_left, tokens_left}...},
+--          epoch (changes when the limit is created anew, e.g. after Redis lost its data)}
 --   status  1 granted, 0 denied, -1 unknown limit, -2 weight larger than the limit allows
 --   reason  'ok' | 'permits' | 'tokens' | 'queued' (denied) | the largest weight allowed (status -2)
 --   retry_ms  denied: when to try again at the latest (earliest lease expiry or token refill);
@@ -173,9 +174,9 @@ if not woken and freed > 0 and (not pol or not pol.permits or used < pol.permits
 end
 
 local P1, P2, P3, P4, P5 = -1, -1, -1, -1, 0
-local lease = 0
+local lease, epoch = 0, ''
 if pol then
   P1, P2, P3, P4, P5 = pol.permits or -1, pol.rate or -1, pol.period_ms or -1, pol.burst or -1, pol.fair and 1 or 0
-  lease = pol.lease_ms or 0
+  lease, epoch = pol.lease_ms or 0, pol.epoch
 end
-return { lease, P1, P2, P3, P4, P5, released, results }
+return { lease, P1, P2, P3, P4, P5, released, results, epoch }

@@ -1,24 +1,46 @@
 -- Renew many leases of one limit in one call.
--- ARGV: permit ids
--- Returns {lease_expiry_ms, lease_ms, {lost ids...}}; a lost id was expired, released or force-released, or
--- the limit was deleted or lost its concurrency part. Lost ids are not re-added.
+-- ARGV: 1 owner, then triples: permit id, weight, the limit's epoch when it was granted ('' if unknown)
+-- Returns {lease_expiry_ms, lease_ms, {lost ids...}, re-asserted count, epoch}, or {-1} if the limit is not defined.
+--   A lost id was expired, released or force-released, or the limit lost its concurrency part.
+--   If the limit was created anew since the client's grants (another epoch: Redis restarted empty or lost the
+--   data, and the policy was defined again), missing permits are re-asserted while capacity allows, so holders that
+--   are still running count against the cap again; the rest are reported lost. Same epoch: missing means lost.
 local now = now_ms()
 local pol = load_policy()
-if not pol or not pol.permits then
-  return { 0, 0, ARGV }
+if not pol then
+  return { -1 }
+end
+local lost = {}
+if not pol.permits then
+  for i = 2, #ARGV, 3 do
+    lost[#lost + 1] = ARGV[i]
+  end
+  return { 0, 0, lost, 0, pol.epoch }
 end
 reap(now)
 local expiry = math.floor(now) + pol.lease_ms
-local lost = {}
-for i = 1, #ARGV do
-  if redis.call('ZSCORE', K_HOLDERS, ARGV[i]) then
-    redis.call('ZADD', K_HOLDERS, 'XX', expiry, ARGV[i])
+local owner = ARGV[1]
+local used = used_weight()
+local reasserted = 0
+for i = 2, #ARGV, 3 do
+  local id, weight, granted_in = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
+  if redis.call('ZSCORE', K_HOLDERS, id) then
+    redis.call('ZADD', K_HOLDERS, 'XX', expiry, id)
+  elseif granted_in ~= '' and granted_in ~= pol.epoch and used + weight <= pol.permits then
+    redis.call('ZADD', K_HOLDERS, expiry, id)
+    redis.call('HSET', K_INFO, id, weight .. ':' .. math.floor(now) .. ':' .. owner)
+    redis.call('INCRBY', K_USED, weight)
+    used = used + weight
+    reasserted = reasserted + 1
   else
-    lost[#lost + 1] = ARGV[i]
+    lost[#lost + 1] = id
   end
 end
 if #lost > 0 then
   redis.call('HINCRBY', K_STATS, 'lost_renewals', #lost)
 end
+if reasserted > 0 then
+  redis.call('HINCRBY', K_STATS, 'reasserted', reasserted)
+end
 expire_semaphore(now)
-return { expiry, pol.lease_ms, lost }
+return { expiry, pol.lease_ms, lost, reasserted, pol.epoch }

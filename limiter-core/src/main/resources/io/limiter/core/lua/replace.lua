@@ -24,8 +24,12 @@ end
 if ARGV[6] ~= '1' then
   redis.call('DEL', K_QUEUE, K_QEXP, K_QOWNER)
 end
+-- The epoch survives a replace (the state goes on); a limit created here gets a new one.
+local args = policy_args()
+args[#args + 1] = 'epoch'
+args[#args + 1] = (old and old.epoch ~= '') and old.epoch or new_epoch()
 redis.call('DEL', K_POLICY)
-redis.call('HSET', K_POLICY, unpack(policy_args()))
+redis.call('HSET', K_POLICY, unpack(args))
 redis.call('PUBLISH', K_CHANNEL, 0)
 if old then
   return { 1, previous }
