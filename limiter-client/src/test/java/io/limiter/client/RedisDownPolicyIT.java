@@ -178,6 +178,23 @@ class RedisDownPolicyIT {
     }
 
     @Test
+    void aStalledRedisMakesAcquiresTimeOutCleanlyAndTheClientRecovers() {
+        LimiterClient client = client(RedisDownPolicy.FAIL_CLOSED);
+        client.define("cap", CAP_4);
+        DistributedLimiter limiter = client.limiter("cap");
+        limiter.acquire(Duration.ofSeconds(1)).close();
+        assertThat(redis.command("CLIENT", "PAUSE", "2500", "ALL")).isEqualTo("+OK");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> limiter.acquire(Duration.ofSeconds(30)))
+                .isInstanceOf(LimiterUnavailableException.class).hasMessageContaining("did not answer");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.printf("stalled Redis (CLIENT PAUSE): acquire failed after %d ms (command timeout 500 ms)%n", ms);
+        assertThat(ms).isBetween(400L, 2000L);
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+                limiter.acquire(Duration.ofSeconds(1)).close());
+    }
+
+    @Test
     void aTryAcquireWhileRedisIsDownIsBoundedToo() {
         LimiterClient client = client(RedisDownPolicy.FAIL_CLOSED);
         client.define("cap", CAP_4);
