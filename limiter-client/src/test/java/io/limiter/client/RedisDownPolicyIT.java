@@ -195,6 +195,35 @@ class RedisDownPolicyIT {
     }
 
     @Test
+    void aGrantWhoseAnswerWasLostInAStallIsReleasedNotLeakedForALease() {
+        LimiterClient client = client(RedisDownPolicy.FAIL_CLOSED);
+        client.define("cap", LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(60)).build());
+        DistributedLimiter limiter = client.limiter("cap");
+        limiter.acquire(Duration.ofSeconds(1)).close();
+        assertThat(redis.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("+OK");
+        // Times out on the client; Redis runs it when the pause ends and grants the only permit to nobody.
+        assertThatThrownBy(() -> limiter.tryAcquire()).isInstanceOf(LimiterUnavailableException.class);
+        // Without the compensating release this would stay denied for the 60 s lease.
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+                assertThat(limiter.tryAcquire()).hasValueSatisfying(Permit::close));
+    }
+
+    @Test
+    void anInterruptedAcquireNeverLeaksThePermitItWasGranted() throws Exception {
+        LimiterClient client = client(RedisDownPolicy.FAIL_CLOSED);
+        client.define("cap", LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(60)).build());
+        DistributedLimiter limiter = client.limiter("cap");
+        for (int i = 0; i < 50; i++) {
+            Thread t = new Thread(() -> limiter.tryAcquire().ifPresent(Permit::close));
+            t.start();
+            t.interrupt(); // at any point of the call
+            t.join();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> inUse() == 0);
+        assertThat(limiter.tryAcquire()).hasValueSatisfying(Permit::close);
+    }
+
+    @Test
     void aTryAcquireWhileRedisIsDownIsBoundedToo() {
         LimiterClient client = client(RedisDownPolicy.FAIL_CLOSED);
         client.define("cap", CAP_4);

@@ -101,12 +101,17 @@ final class DefaultLimiter implements DistributedLimiter {
 
     @Override
     public Permit acquire(int weight, Duration timeout) {
-        return Futures.await(start(weight, timeout, false), "a permit of limit '" + name + "'");
+        return Futures.await(start(weight, timeout, false), "a permit of limit '" + name + "'", Permit::releaseAsync);
     }
 
     @Override
     public Optional<Permit> tryAcquire(int weight) {
-        return Futures.await(tryAcquireInternal(weight), "a permit of limit '" + name + "'");
+        try {
+            return Optional.of(Futures.await(start(weight, Duration.ZERO, true), "a permit of limit '" + name + "'",
+                    Permit::releaseAsync));
+        } catch (NoPermitNow | LimiterTimeoutException none) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -134,20 +139,6 @@ final class DefaultLimiter implements DistributedLimiter {
         } else if (!outer.complete(p)) {
             p.releaseAsync();
         }
-    }
-
-    private CompletableFuture<Optional<Permit>> tryAcquireInternal(int weight) {
-        CompletableFuture<Permit> f = start(weight, Duration.ZERO, true);
-        return f.handle((p, e) -> {
-            if (e == null) {
-                return Optional.of(p);
-            }
-            Throwable cause = Futures.unwrap(e);
-            if (cause instanceof NoPermitNow || cause instanceof LimiterTimeoutException) {
-                return Optional.<Permit>empty();
-            }
-            throw e instanceof RuntimeException ? (RuntimeException) e : new java.util.concurrent.CompletionException(e);
-        });
     }
 
     /** Starts an acquire; {@code once} makes a single attempt that fails with {@link NoPermitNow} if denied. */
@@ -389,10 +380,17 @@ final class DefaultLimiter implements DistributedLimiter {
             return;
         }
         boolean retryNow = false;
+        boolean passWake = false;
         synchronized (this) {
             if (w.future.isDone()) {
+                // Gave up while this attempt was in flight: keep the others going (timer, or its pending wake).
                 attempting--;
                 queue.remove(w);
+                if (w.wakePending || missedWakes > 0) {
+                    passWake = true;
+                } else if (hasSleeper()) {
+                    armTimer(r.retryAfter());
+                }
             } else if (w.wakePending) {
                 w.wakePending = false;
                 retryNow = true;
@@ -411,6 +409,13 @@ final class DefaultLimiter implements DistributedLimiter {
         }
         if (retryNow) {
             attempt(w);
+        }
+        if (w.future.isDone() && r.policy().fair() && !w.singleShot) {
+            // A denied waiting attempt queued its ticket; the waiter is gone, so the ticket must go too.
+            client.store().leave(name, w.ticket).exceptionally(ignored -> false);
+        }
+        if (passWake) {
+            wakeOne();
         }
     }
 
@@ -561,12 +566,12 @@ final class DefaultLimiter implements DistributedLimiter {
                 return false;
             }
             for (Waiter w : queue) {
-                if (w.state == State.SLEEPING && !w.future.isDone() && w.weight == permit.weight()) {
-                    taken = w;
+                if (w.state == State.SLEEPING && !w.future.isDone()) {
+                    taken = w; // the oldest sleeper only: never overtake a heavier waiter
                     break;
                 }
             }
-            if (taken == null) {
+            if (taken == null || taken.weight != permit.weight() || renewer.isFailing()) {
                 return false;
             }
             next = permit.handOver();
@@ -616,6 +621,7 @@ final class DefaultLimiter implements DistributedLimiter {
         for (Waiter w : waiting) {
             w.future.completeExceptionally(new IllegalStateException("the limiter client was closed"));
         }
+        fallback.shutdown();
         List<DefaultPermit> held = renewer.drain();
         if (held.isEmpty()) {
             return;

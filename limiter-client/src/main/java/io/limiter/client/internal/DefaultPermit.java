@@ -23,6 +23,7 @@ final class DefaultPermit implements Permit {
     private volatile long localDeadlineNanos;
     private volatile boolean lost;
     private final String epoch;
+    private static final long HAND_OVER_MARGIN_NANOS = 1_000_000_000L;
 
     DefaultPermit(String id, DefaultLimiter limiter, int weight, long leaseExpiresAtMs, long localDeadlineNanos,
             String epoch) {
@@ -87,7 +88,9 @@ final class DefaultPermit implements Permit {
      * release. Null if this one was already closed or lost.
      */
     DefaultPermit handOver() {
-        if (lost || !closed.compareAndSet(false, true)) {
+        // Never pass on a lease that may have run out (a long pause, failing renewals): it goes back to Redis.
+        if (lost || System.nanoTime() - localDeadlineNanos > -HAND_OVER_MARGIN_NANOS
+                || !closed.compareAndSet(false, true)) {
             return null;
         }
         return new DefaultPermit(id, limiter, weight, leaseExpiresAtMs, localDeadlineNanos, epoch);

@@ -1,5 +1,7 @@
 package io.limiter.client.internal;
 
+import io.limiter.core.LimiterUnavailableException;
+import io.limiter.core.internal.Exceptions;
 import io.limiter.core.redis.AcquireResult;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.LimitStore.AcquireRequest;
@@ -14,7 +16,8 @@ import java.util.function.BiConsumer;
  * flight (pipelined on the connection); whatever arrives meanwhile (acquire attempts, releases) goes out together in
  * the next one, as soon as one answers. An uncontended request goes out at once (one round trip); under load, many
  * requests share one round trip, and grants stay exact because the script decides each request in order (calls on
- * one connection run in the order they were sent). A batch that releases permits also carries
+ * one connection run in the order they were sent; batches are sent in the order they were taken). If a call's
+ * answer is lost (a timeout), the permits it may have granted are released with the next call. A batch that releases permits also carries
  * as many of this limit's sleeping waiters (non-fair limits), so a released permit goes straight to the next local
  * waiter in the same round trip.
  */
@@ -31,6 +34,10 @@ final class Dispatcher {
     }
 
     private final DefaultLimiter limiter;
+    /** Taking a batch and issuing its call happen under this lock, so calls go out in the order batches were taken. */
+    private final Object sendLock = new Object();
+    /** Ids granted by calls whose answer was lost (timeout): released with the next call, in case Redis ran them. */
+    private final ArrayDeque<String> compensate = new ArrayDeque<>();
     private final ArrayDeque<Acquire> acquires = new ArrayDeque<>();
     private final ArrayDeque<Release> releases = new ArrayDeque<>();
     private int inFlight;
@@ -66,39 +73,57 @@ final class Dispatcher {
     private void sendNext() {
         List<Acquire> as = new ArrayList<>();
         List<Release> rs = new ArrayList<>();
-        synchronized (this) {
-            while (!releases.isEmpty() && rs.size() < MAX_BATCH) {
-                rs.add(releases.pollFirst());
-            }
-            while (!acquires.isEmpty() && as.size() < MAX_BATCH) {
-                as.add(acquires.pollFirst());
-            }
-            if (as.isEmpty() && rs.isEmpty()) {
-                inFlight--;
-                return;
-            }
-        }
-        if (rs.size() > as.size()) {
-            // Capacity the batch's own acquires do not take goes to sleeping local waiters.
-            as.addAll(limiter.handOffTo(rs.size() - as.size()));
-        }
-        List<String> releaseIds = new ArrayList<>(rs.size());
-        for (Release r : rs) {
-            releaseIds.add(r.permitId());
-        }
-        List<AcquireRequest> requests = new ArrayList<>(as.size());
-        for (Acquire a : as) {
-            requests.add(a.request());
-        }
-        LimitStore store = limiter.client().store();
+        List<String> extraReleases = new ArrayList<>();
         CompletableFuture<LimitStore.ExchangeResult> call;
-        try {
-            call = store.exchange(limiter.name(), limiter.client().instanceId(), DefaultLimiter.TICKET_TTL,
-                    releaseIds, false, requests, limiter.drainLocalGrants());
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
+        synchronized (sendLock) {
+            synchronized (this) {
+                while (!releases.isEmpty() && rs.size() < MAX_BATCH) {
+                    rs.add(releases.pollFirst());
+                }
+                while (!acquires.isEmpty() && as.size() < MAX_BATCH) {
+                    as.add(acquires.pollFirst());
+                }
+                if (as.isEmpty() && rs.isEmpty()) {
+                    inFlight--;
+                    return;
+                }
+                while (!compensate.isEmpty() && extraReleases.size() < MAX_BATCH) {
+                    extraReleases.add(compensate.pollFirst());
+                }
+            }
+            if (rs.size() > as.size()) {
+                // Capacity the batch's own acquires do not take goes to sleeping local waiters.
+                as.addAll(limiter.handOffTo(rs.size() - as.size()));
+            }
+            List<String> releaseIds = new ArrayList<>(rs.size() + extraReleases.size());
+            for (Release r : rs) {
+                releaseIds.add(r.permitId());
+            }
+            releaseIds.addAll(extraReleases);
+            List<AcquireRequest> requests = new ArrayList<>(as.size());
+            for (Acquire a : as) {
+                requests.add(a.request());
+            }
+            LimitStore store = limiter.client().store();
+            try {
+                call = store.exchange(limiter.name(), limiter.client().instanceId(), DefaultLimiter.TICKET_TTL,
+                        releaseIds, false, requests, limiter.drainLocalGrants());
+            } catch (RuntimeException e) {
+                call = CompletableFuture.failedFuture(e);
+            }
         }
         call.whenComplete((result, e) -> {
+            if (e != null && Exceptions.unwrap(e) instanceof LimiterUnavailableException) {
+                // The answer was lost, but Redis may still run the call (a timeout, a stall): release whatever it
+                // might have granted with the next call (releases are idempotent), instead of leaking it for a lease.
+                synchronized (this) {
+                    for (Acquire a : as) {
+                        if (compensate.size() < 10 * MAX_BATCH) {
+                            compensate.addLast(a.request().permitId());
+                        }
+                    }
+                }
+            }
             try {
                 for (int i = 0; i < rs.size(); i++) {
                     if (e != null) {

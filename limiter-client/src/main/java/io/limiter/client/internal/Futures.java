@@ -17,10 +17,20 @@ final class Futures {
      * unchecked exception) it carries.
      */
     static <T> T await(CompletableFuture<T> future, String what) {
+        return await(future, what, null);
+    }
+
+    /**
+     * Like {@link #await(CompletableFuture, String)}; if interrupted, a value that arrives anyway (the future could
+     * not be cancelled in time) is handed to {@code abandoned}, e.g. to release a permit nobody will use.
+     */
+    static <T> T await(CompletableFuture<T> future, String what, java.util.function.Consumer<T> abandoned) {
         try {
             return future.get();
         } catch (InterruptedException e) {
-            future.cancel(false);
+            if (!future.cancel(false) && abandoned != null) {
+                future.thenAccept(abandoned);
+            }
             Thread.currentThread().interrupt();
             throw new LimiterInterruptedException("interrupted while waiting for " + what, e);
         } catch (ExecutionException e) {

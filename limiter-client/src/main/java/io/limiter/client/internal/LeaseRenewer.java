@@ -25,7 +25,7 @@ final class LeaseRenewer {
     private ScheduledFuture<?> next;
     private boolean running;
     private Duration lease = Duration.ofSeconds(30);
-    private boolean failing;
+    private volatile boolean failing;
 
     LeaseRenewer(DefaultLimiter limiter) {
         this.limiter = limiter;
@@ -34,11 +34,22 @@ final class LeaseRenewer {
     void add(DefaultPermit permit, Duration lease) {
         held.put(permit.id(), permit);
         synchronized (this) {
+            boolean shorter = lease.compareTo(this.lease) < 0;
             this.lease = lease;
+            if (next != null && shorter
+                    && next.getDelay(TimeUnit.MILLISECONDS) > Math.max(100, lease.toMillis() / 3)) {
+                next.cancel(false); // the lease was shortened: renew on the new rhythm
+                next = null;
+            }
             if (next == null && !running) {
                 schedule();
             }
         }
+    }
+
+    /** True while renewals fail (Redis unreachable or stalled). */
+    boolean isFailing() {
+        return failing;
     }
 
     void remove(DefaultPermit permit) {
@@ -76,21 +87,31 @@ final class LeaseRenewer {
     }
 
     private void tick() {
-        List<String> ids;
-        List<LimitStore.RenewRequest> requests = new ArrayList<>();
         synchronized (this) {
             next = null;
             if (held.isEmpty()) {
                 return;
             }
             running = true;
-            ids = new ArrayList<>(held.keySet());
         }
-        for (String id : ids) {
-            DefaultPermit p = held.get(id);
-            requests.add(new LimitStore.RenewRequest(id, p == null ? 1 : p.weight(), p == null ? "" : p.epoch()));
+        renewHeld(true);
+    }
+
+    /** Renews what is held right now (rebuilt each time, so a permit released meanwhile is never re-asserted). */
+    private void renewHeld(boolean mayDefine) {
+        List<String> ids = new ArrayList<>();
+        List<LimitStore.RenewRequest> requests = new ArrayList<>();
+        for (DefaultPermit p : held.values()) {
+            ids.add(p.id());
+            requests.add(new LimitStore.RenewRequest(p.id(), p.weight(), p.epoch()));
         }
-        renew(ids, requests, true);
+        if (ids.isEmpty()) {
+            synchronized (this) {
+                running = false;
+            }
+            return;
+        }
+        renew(ids, requests, mayDefine);
     }
 
     private void renew(List<String> ids, List<LimitStore.RenewRequest> requests, boolean mayDefine) {
@@ -102,9 +123,10 @@ final class LeaseRenewer {
                         // The limit vanished (Redis lost its data): this client defined it, so it defines it again
                         // and re-asserts its permits in the same tick.
                         limiter.client().store().define(limiter.name(), limiter.client().definedPolicy(limiter.name()))
-                                .whenComplete((d, de) -> renew(ids, requests, false));
+                                .whenComplete((d, de) -> renewHeld(false));
                         return;
                     }
+                    try {
                     if (e != null) {
                         if (!failing) {
                             log.warn("renewal of {} permit(s) of limit '{}' failed; retrying: {}", ids.size(),
@@ -123,10 +145,12 @@ final class LeaseRenewer {
                         }
                         apply(ids, r, sentAt);
                     }
-                    synchronized (this) {
-                        running = false;
-                        if (!held.isEmpty()) {
-                            schedule();
+                    } finally {
+                        synchronized (this) {
+                            running = false;
+                            if (!held.isEmpty()) {
+                                schedule();
+                            }
                         }
                     }
                 });

@@ -145,18 +145,21 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
         }
         f.acquiring(acquire);
         acquire.whenComplete((permit, e) -> {
+            // Counted active before it leaves the queue, so the executor never looks idle in between.
+            active.incrementAndGet();
             leaveQueue(f);
             if (e != null) {
+                active.decrementAndGet();
                 f.completeExceptionally(Futures.unwrap(e));
                 signalIfIdle();
                 return;
             }
             if (f.isDone()) {
+                active.decrementAndGet();
                 permit.close();
                 signalIfIdle();
                 return;
             }
-            active.incrementAndGet();
             try {
                 runner.execute(() -> run(f, task, permit));
             } catch (RejectedExecutionException r) {

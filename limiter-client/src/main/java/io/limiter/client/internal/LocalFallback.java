@@ -35,6 +35,18 @@ final class LocalFallback {
     private record Pending(int weight, long deadlineNanos, Duration timeout, CompletableFuture<Permit> future) {
     }
 
+    /** Client closing: waiters for a local permit fail instead of hanging. */
+    void shutdown() {
+        java.util.List<Pending> pending;
+        synchronized (this) {
+            pending = new java.util.ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Pending p : pending) {
+            p.future.completeExceptionally(new IllegalStateException("the limiter client was closed"));
+        }
+    }
+
     LocalFallback(DefaultLimiter limiter) {
         this.limiter = limiter;
     }
@@ -66,13 +78,13 @@ final class LocalFallback {
         synchronized (this) {
             waiting.addLast(pending);
         }
-        armDeadline(pending);
         future.whenComplete((x, e) -> {
             synchronized (this) {
                 waiting.removeIf(w -> w.future == future);
             }
         });
-        drain();
+        drain(); // first, so a try that fits is granted before its (zero) deadline can fire
+        armDeadline(pending);
     }
 
     /** Local cap for LOCAL_FALLBACK: the permits divided by the live instances, at least 1. */
@@ -149,15 +161,16 @@ final class LocalFallback {
     }
 
     private void armDeadline(Pending p) {
-        long left = p.deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-            left = 0; // a try: granted by drain() right away, or times out just after
+        if (p.future.isDone()) {
+            return;
         }
-        limiter.client().timer().schedule(() -> {
+        long left = Math.max(0, p.deadlineNanos - System.nanoTime());
+        ScheduledFuture<?> deadline = limiter.client().timer().schedule(() -> {
             if (p.future.completeExceptionally(new LimiterTimeoutException(limiter.name(), p.weight, p.timeout))) {
                 drain();
             }
         }, left, TimeUnit.NANOSECONDS);
+        p.future.whenComplete((x, e) -> deadline.cancel(false)); // no timer left behind per acquire
     }
 
     private void grant(CompletableFuture<Permit> future, int weight, RedisDownPolicy mode, Runnable onClose) {

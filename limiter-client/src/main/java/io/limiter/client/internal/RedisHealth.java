@@ -2,6 +2,7 @@ package io.limiter.client.internal;
 
 import io.limiter.core.redis.LimitStore;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +79,13 @@ final class RedisHealth {
     }
 
     private void probe() {
-        store.ping().whenComplete((t, e) -> {
+        CompletableFuture<java.time.Instant> ping;
+        try {
+            ping = store.ping();
+        } catch (RuntimeException e) {
+            ping = CompletableFuture.failedFuture(e);
+        }
+        ping.whenComplete((t, e) -> {
             if (e == null) {
                 markUp();
             } else {

@@ -231,6 +231,14 @@ public final class LettuceBackend implements RedisBackend {
             return new LimiterUnavailableException(
                     "Redis at " + displayUri + " did not answer " + what + " within " + commandTimeout, cause);
         }
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof RedisCommandExecutionException && (message.startsWith("LOADING")
+                || message.startsWith("BUSY") || message.startsWith("READONLY") || message.startsWith("MASTERDOWN")
+                || message.startsWith("TRYAGAIN") || message.startsWith("CLUSTERDOWN"))) {
+            // Redis is there but cannot serve this now (starting, stuck script, failover): unavailable, not rejected.
+            return new LimiterUnavailableException("Redis at " + displayUri + " cannot serve " + what + " now: "
+                    + message, cause);
+        }
         if (cause instanceof RedisCommandExecutionException) {
             return new LimiterException("Redis at " + displayUri + " rejected " + what + ": " + cause.getMessage(),
                     cause);
