@@ -136,15 +136,17 @@ class DashboardIT implements TestPropertyProvider {
         Thread.sleep(5); // distinct acquiredAt milliseconds (Redis time), so "oldest first" has one answer
         Permit two = hold(limiter.acquire(2, Duration.ofSeconds(5)));
 
-        new WebDriverWait(browser, Duration.ofSeconds(2)).until(d -> {
+        new WebDriverWait(browser, Duration.ofSeconds(2))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
             boolean gauge = text(d.findElement(By.id("detail-state")), "permits-value").equals("3 / 3");
             return gauge && holderIds().equals(List.of(one.id(), two.id()));
         });
         assertThat(js("return window.__sameDocument === true;")).as("the page was not reloaded").isEqualTo(true);
-        List<WebElement> rows = browser.findElements(By.cssSelector("[data-testid=holder-row]"));
-        assertThat(rows.get(0).findElements(By.tagName("td"))).extracting(WebElement::getText)
-                .startsWith(client.instanceId(), one.id(), "1");
-        assertThat(rows.get(1).findElements(By.tagName("td")).get(2).getText()).isEqualTo("2");
+        @SuppressWarnings("unchecked")
+        List<List<String>> rows = (List<List<String>>) js("return Array.from(document.querySelectorAll("
+                + "'[data-testid=holder-row]')).map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText.trim()));");
+        assertThat(rows.get(0)).startsWith(client.instanceId(), one.id(), "1");
+        assertThat(rows.get(1).get(2)).isEqualTo("2");
         assertThat(browser.findElement(By.id("detail-badge")).isDisplayed()).isTrue();
         waitFor(d -> d.findElement(By.cssSelector("[data-testid=counters] .stat-value")).getText().equals("2"),
                 "two grants counted");
@@ -167,7 +169,10 @@ class DashboardIT implements TestPropertyProvider {
         open("#limit/" + name);
         waitFor(d -> Set.copyOf(holderIds()).equals(Set.of(victim.id(), other.id())), "both holders listed");
 
-        row(victim.id()).findElement(By.cssSelector("[data-testid=force-release]")).click();
+        waitFor(d -> {
+            row(victim.id()).findElement(By.cssSelector("[data-testid=force-release]")).click();
+            return true;
+        }, "the force-release button clicked");
         // The first write asks for the token; a wrong one is refused by the server and asked for again.
         enterToken("not-the-token");
         WebElement error = waitFor(d -> {
@@ -328,7 +333,9 @@ class DashboardIT implements TestPropertyProvider {
 
     private <T> T waitFor(Function<WebDriver, T> condition, String what) {
         try {
-            return new WebDriverWait(browser, PATIENCE).withMessage(what).until(condition);
+            // The page re-renders live; an element found a moment ago may be replaced: look again.
+            return new WebDriverWait(browser, PATIENCE).withMessage(what)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             try {
                 shoot("failure-" + testName + ".png");
@@ -359,9 +366,11 @@ class DashboardIT implements TestPropertyProvider {
         return scope.findElement(By.cssSelector("[data-testid=" + testId + "]")).getText();
     }
 
+    @SuppressWarnings("unchecked")
     private List<String> holderIds() {
-        return browser.findElements(By.cssSelector("[data-testid=holder-row]")).stream()
-                .map(r -> r.getAttribute("data-permit")).toList();
+        // One script reads all rows at once, so a live re-render cannot leave a stale element in between.
+        return (List<String>) js("return Array.from(document.querySelectorAll('[data-testid=holder-row]'))"
+                + ".map(r => r.getAttribute('data-permit'));");
     }
 
     private WebElement row(String permitId) {

@@ -42,6 +42,11 @@ public final class LimiterCli {
             defaultValue = "${env:LIMITER_KEY_PREFIX:-limiter}", description = "Key prefix (default: ${DEFAULT-VALUE})")
     String keyPrefix;
 
+    /** Direct script access for the read-only commands (state with holders, listing). */
+    io.limiter.core.redis.LimitStore store(io.limiter.core.redis.RedisBackend backend) {
+        return new io.limiter.core.redis.LimitStore(backend, new io.limiter.core.redis.KeySchema(keyPrefix));
+    }
+
     LimiterClient connect() {
         return LimiterClient.builder().redisUri(redis).keyPrefix(keyPrefix).build();
     }

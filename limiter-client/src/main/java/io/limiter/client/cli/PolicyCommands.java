@@ -3,7 +3,6 @@ package io.limiter.client.cli;
 import io.limiter.client.LimiterClient;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.PolicyFields;
-import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitState;
 import io.limiter.core.redis.LimitStore;
@@ -104,8 +103,7 @@ final class PolicyCommands {
         @Override
         public Integer call() throws Exception {
             try (LettuceBackend b = LettuceBackend.create(cli.redis)) {
-                LimitStore store = new LimitStore(b, new KeySchema(cli.keyPrefix));
-                Optional<LimitState> s = store.state(name, 100).get();
+                Optional<LimitState> s = cli.store(b).state(name, 100).get();
                 if (s.isEmpty()) {
                     System.err.println("limiter: limit '" + name + "' is not defined");
                     return LimiterCli.EXIT_NOT_FOUND;
@@ -126,7 +124,7 @@ final class PolicyCommands {
         @Override
         public Integer call() throws Exception {
             try (LettuceBackend b = LettuceBackend.create(cli.redis)) {
-                LimitStore store = new LimitStore(b, new KeySchema(cli.keyPrefix));
+                LimitStore store = cli.store(b);
                 List<String> names = store.list().get();
                 for (String n : names) {
                     Optional<LimitState> s = store.state(n, 0).get();

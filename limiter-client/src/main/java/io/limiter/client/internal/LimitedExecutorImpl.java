@@ -234,7 +234,13 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
                 if (failed.get()) {
                     break; // CANCEL_REST: items not submitted yet are not run at all
                 }
-                CompletableFuture<R> f = submit(() -> fn.apply(item), WhenFull.BLOCK);
+                CompletableFuture<R> f = submit(() -> {
+                    if (failed.get()) {
+                        // Got its permit while the rest were being cancelled: do not start it.
+                        throw new CancellationException("cancelled after an earlier task failed");
+                    }
+                    return fn.apply(item);
+                }, WhenFull.BLOCK);
                 futures.add(f);
                 if (onFailure == OnFailure.CANCEL_REST) {
                     f.whenComplete((r, e) -> {

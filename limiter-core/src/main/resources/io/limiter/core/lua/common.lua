@@ -203,3 +203,14 @@ local function wake_head_if_room(pol)
   end
   return false
 end
+
+-- The head ticket changed outside an acquire (a waiter left or died): wake the new head if a permit is free.
+local function wake_new_head(now)
+  local pol = load_policy()
+  if pol then
+    if pol.permits then
+      reap(now)
+    end
+    wake_head_if_room(pol)
+  end
+end

@@ -19,12 +19,6 @@ if redis.call('EXISTS', K_QUEUE) == 1 then
   redis.call('PEXPIRE', K_QOWNER, ttl + 1000)
 end
 if head_changed then
-  local pol = load_policy()
-  if pol then
-    if pol.permits then
-      reap(now)
-    end
-    wake_head_if_room(pol)
-  end
+  wake_new_head(now)
 end
 return { lost }

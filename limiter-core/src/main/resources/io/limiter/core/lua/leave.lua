@@ -9,12 +9,6 @@ if not redis.call('ZSCORE', K_QUEUE, ARGV[1]) then
 end
 dequeue_ticket(ARGV[1])
 if head == ARGV[1] then
-  local pol = load_policy()
-  if pol then
-    if pol.permits then
-      reap(now)
-    end
-    wake_head_if_room(pol)
-  end
+  wake_new_head(now)
 end
 return { 1 }
