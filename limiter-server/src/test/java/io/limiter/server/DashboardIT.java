@@ -152,11 +152,10 @@ class DashboardIT implements TestPropertyProvider {
                 "two grants counted");
 
         browser.findElement(By.cssSelector("[data-testid=back]")).click();
-        WebElement card = waitFor(d -> d.findElement(card(name)), "the card of " + name);
-        assertThat(text(card, "permits-value")).isEqualTo("3 / 3");
-        assertThat(card.findElement(By.cssSelector("[data-testid=holder-count]")).getAttribute("data-value"))
-                .isEqualTo("2");
-        assertThat(badge(name).isDisplayed()).isTrue();
+        waitFor(d -> text(d.findElement(card(name)), "permits-value").equals("3 / 3")
+                && "2".equals(d.findElement(card(name)).findElement(By.cssSelector("[data-testid=holder-count]"))
+                        .getAttribute("data-value"))
+                && badge(name).isDisplayed(), "the card of " + name + " full, with 2 holders and the badge");
         assertThat(js("return window.__sameDocument === true;")).as("the page was not reloaded").isEqualTo(true);
     }
 
@@ -283,7 +282,7 @@ class DashboardIT implements TestPropertyProvider {
             Thread.sleep(8000);
             waitFor(d -> d.findElements(By.cssSelector("[data-testid=limit-card] polyline")).size() >= 12,
                     "charts drawn on every card");
-            assertThat(badge("reports").isDisplayed()).isTrue();
+            waitFor(d -> badge("reports").isDisplayed(), "the saturated badge of reports");
             Path shot = shoot("dashboard.png");
             open("#limit/payments");
             waitFor(d -> holderIds().size() == 5, "the holders of payments");

@@ -56,7 +56,9 @@ class DashboardProtectedReadsIT implements TestPropertyProvider {
         assertThat(api.put("/api/limits/" + name, "{\"permits\": 2}").status()).isEqualTo(201);
         try (Chromium chromium = Chromium.start()) {
             WebDriver browser = chromium.driver();
+            // The page re-renders live: look again when an element found a moment ago was replaced.
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
             browser.get(server.getURL() + "/");
 
             WebElement input = wait.withMessage("the token prompt")
@@ -68,9 +70,9 @@ class DashboardProtectedReadsIT implements TestPropertyProvider {
             input.sendKeys(Api.TOKEN);
             browser.findElement(By.cssSelector("[data-testid=token-ok]")).click();
 
-            WebElement card = wait.withMessage("the card of " + name).until(
-                    d -> d.findElement(By.cssSelector("[data-testid=limit-card][data-limit='" + name + "']")));
-            assertThat(card.findElement(By.cssSelector("[data-testid=permits-value]")).getText()).isEqualTo("0 / 2");
+            String permits = wait.withMessage("the card of " + name).until(d -> d.findElement(By.cssSelector(
+                    "[data-testid=limit-card][data-limit='" + name + "'] [data-testid=permits-value]")).getText());
+            assertThat(permits).isEqualTo("0 / 2");
             assertThat(browser.findElement(By.cssSelector("[data-testid=banner]")).isDisplayed()).isFalse();
         } finally {
             api.delete("/api/limits/" + name);
