@@ -63,6 +63,23 @@ public final class PolicyFields {
         return b.fair(fair).build();
     }
 
+    /**
+     * Parses a policy whose fields arrive as text (command lines, configuration files); {@code null} means absent.
+     *
+     * @throws LimiterValidationException as {@link #parse(Map, boolean)}
+     */
+    public static LimitPolicy parseText(String permits, String lease, String rate, String period, String burst,
+            String fair) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        String[] values = {permits, lease, rate, period, burst, fair};
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                fields.put(NAMES.get(i), values[i]);
+            }
+        }
+        return parse(fields, true);
+    }
+
     /** The fields of {@code policy} as plain values (durations as ISO-8601 text), absent parts left out. */
     public static Map<String, Object> of(LimitPolicy policy) {
         Map<String, Object> m = new LinkedHashMap<>();

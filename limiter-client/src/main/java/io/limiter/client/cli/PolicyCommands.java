@@ -5,10 +5,7 @@ import io.limiter.core.LimitPolicy;
 import io.limiter.core.PolicyFields;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitState;
-import io.limiter.core.redis.LimitStore;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,19 +32,7 @@ final class PolicyCommands {
         String burst;
 
         LimitPolicy policy() {
-            Map<String, Object> f = new LinkedHashMap<>();
-            put(f, "permits", permits);
-            put(f, "lease", lease);
-            put(f, "rate", rate);
-            put(f, "period", period);
-            put(f, "burst", burst);
-            return PolicyFields.parse(f, true);
-        }
-
-        private static void put(Map<String, Object> m, String k, String v) {
-            if (v != null) {
-                m.put(k, v);
-            }
+            return PolicyFields.parseText(permits, lease, rate, period, burst, null);
         }
     }
 
@@ -124,13 +109,8 @@ final class PolicyCommands {
         @Override
         public Integer call() throws Exception {
             try (LettuceBackend b = LettuceBackend.create(cli.redis)) {
-                LimitStore store = cli.store(b);
-                List<String> names = store.list().get();
-                for (String n : names) {
-                    Optional<LimitState> s = store.state(n, 0).get();
-                    if (s.isPresent()) {
-                        print(s.get());
-                    }
+                for (LimitState s : cli.store(b).states(0).get()) {
+                    print(s);
                 }
             }
             return 0;

@@ -91,10 +91,6 @@ final class DefaultLimiter implements DistributedLimiter {
         return name;
     }
 
-    int heldPermits() {
-        return renewer.size();
-    }
-
     DefaultLimiterClient client() {
         return client;
     }

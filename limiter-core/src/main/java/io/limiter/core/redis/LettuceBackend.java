@@ -259,7 +259,8 @@ public final class LettuceBackend implements RedisBackend {
                 + uri.getDatabase();
     }
 
-    private static String redactText(String uri) {
+    /** {@code uri} with any credentials replaced by {@code ***}, for logs and messages. */
+    public static String redactText(String uri) {
         return uri.replaceAll("//[^@/]*@", "//***@");
     }
 

@@ -276,6 +276,26 @@ public final class LimitStore {
                 .thenApply(reply -> number(list(reply).get(0)) == 1);
     }
 
+    /**
+     * The state of every defined limit, sorted by name: one {@code SCAN}, then one pipelined state read per limit,
+     * each listing at most {@code maxHolders} holders. Limits deleted in between are left out.
+     */
+    public CompletableFuture<List<LimitState>> states(int maxHolders) {
+        return list().thenCompose(names -> {
+            List<CompletableFuture<Optional<LimitState>>> reads = new ArrayList<>(names.size());
+            for (String n : names) {
+                reads.add(state(n, maxHolders));
+            }
+            return CompletableFuture.allOf(reads.toArray(new CompletableFuture[0])).thenApply(done -> {
+                List<LimitState> out = new ArrayList<>(reads.size());
+                for (CompletableFuture<Optional<LimitState>> r : reads) {
+                    r.join().ifPresent(out::add);
+                }
+                return out;
+            });
+        });
+    }
+
     /** Names of every defined limit, sorted (a {@code SCAN} over policy keys). */
     public CompletableFuture<List<String>> list() {
         return backend.scan(keys.policyPattern()).thenApply(found -> found.stream()

@@ -30,11 +30,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Manage limits and see their live state. Every method is non-blocking; names are checked before any key. */
@@ -57,19 +55,7 @@ public class LimitsController {
     @ApiResponse(responseCode = "503", description = "Redis is unreachable",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletableFuture<List<LimitSummary>> list() {
-        return store.list().thenCompose(names -> {
-            List<CompletableFuture<Optional<io.limiter.core.redis.LimitState>>> reads = new ArrayList<>();
-            for (String n : names) {
-                reads.add(store.state(n, 0));
-            }
-            return CompletableFuture.allOf(reads.toArray(new CompletableFuture[0])).thenApply(v -> {
-                List<LimitSummary> out = new ArrayList<>();
-                for (var r : reads) {
-                    r.join().ifPresent(s -> out.add(LimitSummary.of(s)));
-                }
-                return out;
-            });
-        });
+        return store.states(0).thenApply(states -> states.stream().map(LimitSummary::of).toList());
     }
 
     @Get("/{name}")

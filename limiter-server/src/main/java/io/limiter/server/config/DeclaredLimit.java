@@ -7,8 +7,6 @@ import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A limit declared in the configuration, applied at start and re-applied if it vanishes from Redis:
@@ -50,23 +48,10 @@ public class DeclaredLimit {
      * @throws ConfigurationException naming the setting, the rule and the value
      */
     public LimitPolicy policy() {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        put(fields, "permits", permits);
-        put(fields, "lease", lease);
-        put(fields, "rate", rate);
-        put(fields, "period", period);
-        put(fields, "burst", burst);
-        put(fields, "fair", fair);
         try {
-            return PolicyFields.parse(fields, true);
+            return PolicyFields.parseText(permits, lease, rate, period, burst, fair);
         } catch (LimiterValidationException e) {
             throw new ConfigurationException("limiter.limits." + name + "." + e.getMessage());
-        }
-    }
-
-    private static void put(Map<String, Object> m, String k, @Nullable String v) {
-        if (v != null) {
-            m.put(k, v);
         }
     }
 

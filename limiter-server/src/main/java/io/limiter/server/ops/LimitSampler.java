@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -94,15 +93,7 @@ public class LimitSampler {
         long timeoutMs = config.getCommandTimeout().toMillis() * 3;
         int holders = updates.currentSubscriberCount() > 0 ? Math.min(STREAM_HOLDERS, config.getMaxHolders()) : 0;
         try {
-            List<String> names = store.list().get(timeoutMs, TimeUnit.MILLISECONDS);
-            List<CompletableFuture<Optional<LimitState>>> reads = new ArrayList<>();
-            for (String n : names) {
-                reads.add(store.state(n, holders));
-            }
-            List<LimitState> states = new ArrayList<>();
-            for (CompletableFuture<Optional<LimitState>> r : reads) {
-                r.get(timeoutMs, TimeUnit.MILLISECONDS).ifPresent(states::add);
-            }
+            List<LimitState> states = store.states(holders).get(timeoutMs, TimeUnit.MILLISECONDS);
             Set<String> present = new HashSet<>();
             for (LimitState s : states) {
                 present.add(s.name());

@@ -31,7 +31,7 @@ public class RedisConnection implements AutoCloseable {
             this.uri = config.getRedisUri();
             this.embedded = null;
             LettuceBackend.parse(uri);
-            log.info("Using Redis at {}", redacted(uri));
+            log.info("Using Redis at {}", LettuceBackend.redactText(uri));
         } else {
             int port = freePort();
             try {
@@ -66,7 +66,7 @@ public class RedisConnection implements AutoCloseable {
 
     /** The URI without credentials, for logs and messages. */
     public String displayUri() {
-        return redacted(uri);
+        return LettuceBackend.redactText(uri);
     }
 
     @Override
@@ -80,10 +80,6 @@ public class RedisConnection implements AutoCloseable {
                 log.warn("could not stop the embedded Redis: {}", e.toString());
             }
         }
-    }
-
-    private static String redacted(String uri) {
-        return uri.replaceAll("//[^@/]*@", "//***@");
     }
 
     private static int freePort() {
