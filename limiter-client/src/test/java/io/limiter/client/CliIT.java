@@ -143,6 +143,11 @@ class CliIT {
         assertThat(replaced.output()).contains("(was {permits=2, lease=PT10S})");
         assertThat(run("get", name).output()).contains("{rate=5, period=PT1S, burst=5}");
         assertThat(run("list").output()).contains(name);
+        Result fair = run("replace", name, "--permits", "4", "--fair", "true");
+        assertThat(fair.status()).isZero();
+        assertThat(store.state(name, 0).join().orElseThrow().policy().fair()).isTrue();
+        assertThat(run("replace", name, "--permits", "4", "--fair", "maybe").output())
+                .contains("fair must be true or false, was 'maybe'");
         assertThat(run("delete", name).status()).isZero();
         Result gone = run("delete", name);
         assertThat(gone.status()).isEqualTo(1);

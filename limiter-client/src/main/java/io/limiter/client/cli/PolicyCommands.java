@@ -30,9 +30,12 @@ final class PolicyCommands {
         String period;
         @Option(names = "--burst", paramLabel = "N", description = "Bucket capacity (default: the rate)")
         String burst;
+        @Option(names = "--fair", paramLabel = "true|false",
+                description = "Serve waiters of every instance in arrival order (default false)")
+        String fair;
 
         LimitPolicy policy() {
-            return PolicyFields.parseText(permits, lease, rate, period, burst, null);
+            return PolicyFields.parseText(permits, lease, rate, period, burst, fair);
         }
     }
 
