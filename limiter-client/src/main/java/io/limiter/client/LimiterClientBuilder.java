@@ -44,9 +44,13 @@ public final class LimiterClientBuilder {
     LimiterClientBuilder() {
     }
 
-    /** The Redis to use, {@code redis://[:password@]host[:port][/db]} or {@code rediss://...} (TLS). */
+    /**
+     * The Redis to use: {@code redis://[:password@]host[:port][/db]} or {@code rediss://...} (TLS),
+     * {@code redis-sentinel://host:26379[,host2:26379...][/db]#master} (Sentinel) or
+     * {@code redis-cluster://host:7000[,host2:7001...]} (Redis Cluster 7+; {@code rediss-cluster://} for TLS).
+     */
     public LimiterClientBuilder redisUri(String redisUri) {
-        LettuceBackend.parse(redisUri);
+        LettuceBackend.validate(redisUri);
         this.redisUri = redisUri;
         return this;
     }

@@ -31,12 +31,14 @@ public final class RedisProcess implements AutoCloseable {
     private final String binary;
     private final int port;
     private final List<String> extraArgs;
+    private final String config;
     private final Path dir;
     private Process process;
 
-    private RedisProcess(String binary, int port, List<String> extraArgs) throws IOException {
+    private RedisProcess(String binary, int port, String config, List<String> extraArgs) throws IOException {
         this.binary = binary;
         this.port = port;
+        this.config = config;
         this.extraArgs = List.copyOf(extraArgs);
         this.dir = Files.createTempDirectory("limiter-redis-" + port + "-");
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stop-redis-" + port));
@@ -44,8 +46,16 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Starts a server on a free loopback port; {@code extraArgs} are extra {@code redis-server} options. */
     public static RedisProcess start(String... extraArgs) {
+        return startWithConfig(null, extraArgs);
+    }
+
+    /**
+     * Starts a server whose configuration file holds {@code config} (written to its own folder, so the server may
+     * rewrite it, as Sentinel does), then the usual options and {@code extraArgs}.
+     */
+    public static RedisProcess startWithConfig(String config, String... extraArgs) {
         try {
-            RedisProcess p = new RedisProcess(binary(), freePort(), List.of(extraArgs));
+            RedisProcess p = new RedisProcess(binary(), freePort(), config, List.of(extraArgs));
             p.startProcess();
             return p;
         } catch (IOException e) {
@@ -85,6 +95,20 @@ public final class RedisProcess implements AutoCloseable {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash or a lost machine would; its data is gone. Idempotent. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -133,8 +157,42 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** {@code INFO section}: the whole reply text. */
+    public String info(String section) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(("INFO " + section + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder header = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    header.append((char) c);
+                }
+            }
+            if (header.length() == 0 || header.charAt(0) != '$') {
+                throw new IOException("unexpected reply to INFO: " + header);
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+            return new String(body, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis on port " + port + " did not answer INFO", e);
+        }
+    }
+
     private void startProcess() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of(binary));
+        if (config != null) {
+            Path file = dir.resolve("redis.conf");
+            if (!Files.exists(file)) {
+                Files.writeString(file, config);
+            }
+            cmd.add(file.toString());
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
         cmd.addAll(extraArgs);
         File logFile = dir.resolve("redis.log").toFile();

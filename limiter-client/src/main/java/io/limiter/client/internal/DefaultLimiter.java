@@ -42,6 +42,7 @@ final class DefaultLimiter implements DistributedLimiter {
     private final LeaseRenewer renewer;
     private final LocalFallback fallback;
     private final Dispatcher dispatcher;
+    private final RedisHealth health;
 
     // Guarded by "this".
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
@@ -58,6 +59,9 @@ final class DefaultLimiter implements DistributedLimiter {
     private volatile boolean fair;
 
 
+    /** Pause between tries of a release that failed because Redis was unreachable. */
+    static final long RELEASE_RETRY_MS = 500;
+
     /** Batches in a row whose releases go straight to local waiters before one is shared with everyone. */
     static final int HAND_OFF_STREAK = 16;
 
@@ -70,6 +74,7 @@ final class DefaultLimiter implements DistributedLimiter {
         this.renewer = new LeaseRenewer(this);
         this.fallback = new LocalFallback(this);
         this.dispatcher = new Dispatcher(this);
+        this.health = client.newHealth(name);
     }
 
     Listeners listeners() {
@@ -147,8 +152,8 @@ final class DefaultLimiter implements DistributedLimiter {
             throw new LimiterValidationException("timeout", timeout, "be zero or positive");
         }
         Waiter w = new Waiter(weight, timeout, once || timeout.isZero(), once);
-        if (client.health().isDown()) {
-            degraded(w, client.health().lastError());
+        if (health.isDown()) {
+            degraded(w, health.lastError());
             return w.future;
         }
         if (w.singleShot) {
@@ -176,7 +181,7 @@ final class DefaultLimiter implements DistributedLimiter {
             if (e == null) {
                 enqueue(w);
             } else if (Futures.unwrap(e) instanceof LimiterUnavailableException) {
-                client.health().markDown(Futures.unwrap(e));
+                health.markDown(Futures.unwrap(e));
                 degraded(w, Futures.unwrap(e));
             } else {
                 w.future.completeExceptionally(Futures.unwrap(e));
@@ -320,7 +325,7 @@ final class DefaultLimiter implements DistributedLimiter {
                 queue.remove(w);
             }
             if (cause instanceof LimiterUnavailableException) {
-                client.health().markDown(cause);
+                health.markDown(cause);
                 degraded(w, cause);
             } else {
                 w.future.completeExceptionally(cause);
@@ -330,7 +335,7 @@ final class DefaultLimiter implements DistributedLimiter {
             }
             return;
         }
-        client.health().markUp();
+        health.markUp();
         fallback.learn(r.policy());
         fair = r.policy().fair();
         if (!client.listeners().isEmpty()) {
@@ -420,7 +425,7 @@ final class DefaultLimiter implements DistributedLimiter {
         RedisDownPolicy mode = client.config().redisDownPolicy(name);
         if (mode == RedisDownPolicy.FAIL_CLOSED) {
             w.future.completeExceptionally(cause instanceof LimiterUnavailableException ? cause
-                    : new LimiterUnavailableException("Redis is unreachable (since " + client.health().downSince()
+                    : new LimiterUnavailableException("Redis is unreachable (since " + health.downSince()
                             + ")", cause));
             return;
         }
@@ -550,7 +555,7 @@ final class DefaultLimiter implements DistributedLimiter {
      */
     boolean handOverLocally(DefaultPermit permit) {
         io.limiter.core.redis.AcquireResult.PolicyNumbers p = fallback.policy();
-        if (fair || p == null || p.rate() >= 0 || p.fair() || client.health().isDown()) {
+        if (fair || p == null || p.rate() >= 0 || p.fair() || health.isDown()) {
             return false;
         }
         Waiter taken = null;
@@ -590,11 +595,34 @@ final class DefaultLimiter implements DistributedLimiter {
 
     CompletableFuture<Void> release(DefaultPermit permit) {
         renewer.remove(permit);
+        return sendRelease(permit, true);
+    }
+
+    /**
+     * Sends a release. If Redis is unreachable, it is sent again every {@link #RELEASE_RETRY_MS} ms until Redis
+     * answers or the lease has surely run out, so capacity comes back as soon as Redis (or, after a failover, the
+     * promoted replica) answers instead of only when the lease runs out. The future completes after the first try.
+     */
+    private CompletableFuture<Void> sendRelease(DefaultPermit permit, boolean first) {
         return dispatcher.release(permit.id())
                 .handle((released, e) -> {
-                    if (e != null) {
-                        log.warn("release of permit {} of limit '{}' failed; Redis reclaims it when its lease runs "
-                                + "out: {}", permit.id(), name, Futures.unwrap(e).getMessage());
+                    if (e == null) {
+                        return null;
+                    }
+                    Throwable cause = Futures.unwrap(e);
+                    boolean retry = cause instanceof LimiterUnavailableException && permit.leaseMayBeRunning();
+                    if (first) {
+                        log.warn("release of permit {} of limit '{}' failed{}: {}", permit.id(), name,
+                                retry ? "; trying again until Redis answers or the lease runs out"
+                                        : "; Redis reclaims it when its lease runs out", cause.getMessage());
+                    }
+                    if (retry) {
+                        try {
+                            client.timer().schedule(() -> sendRelease(permit, false), RELEASE_RETRY_MS,
+                                    TimeUnit.MILLISECONDS);
+                        } catch (RejectedExecutionException closed) {
+                            // client closed: the lease reclaims it
+                        }
                     }
                     return null;
                 });
@@ -618,6 +646,7 @@ final class DefaultLimiter implements DistributedLimiter {
             w.future.completeExceptionally(new IllegalStateException("the limiter client was closed"));
         }
         fallback.shutdown();
+        health.close();
         List<DefaultPermit> held = renewer.drain();
         if (held.isEmpty()) {
             return;

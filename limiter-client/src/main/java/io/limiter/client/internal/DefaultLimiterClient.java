@@ -38,7 +38,8 @@ public final class DefaultLimiterClient implements LimiterClient {
     private final ConcurrentMap<String, DefaultLimiter> limiters = new ConcurrentHashMap<>();
     private final InstanceInfo self;
     private final Listeners listeners;
-    private final RedisHealth health;
+    /** Limits whose Redis node is known to be unreachable now. */
+    private final AtomicInteger limitsDown = new AtomicInteger();
     private final ConcurrentMap<String, LimitPolicy> defined = new ConcurrentHashMap<>();
     private volatile int liveInstances = 1;
     private volatile boolean closed;
@@ -60,7 +61,6 @@ public final class DefaultLimiterClient implements LimiterClient {
             this.callbacks = ownedCallbacks;
         }
         this.listeners = new Listeners(config.listeners());
-        this.health = new RedisHealth(store, timer, listeners);
         this.self = new InstanceInfo(config.instanceId(), ClientConfig.hostName(), ProcessHandle.current().pid(), 0,
                 Instant.now(), Instant.EPOCH);
         timer.scheduleWithFixedDelay(() -> heartbeat(false), 0, config.heartbeatInterval().toMillis(),
@@ -161,8 +161,21 @@ public final class DefaultLimiterClient implements LimiterClient {
         return listeners;
     }
 
-    RedisHealth health() {
-        return health;
+    /** A health flag for one limit; the client's listeners hear when the first limit loses Redis and the last regains it. */
+    RedisHealth newHealth(String limit) {
+        return new RedisHealth(store, limit, timer, this::healthChanged);
+    }
+
+    private void healthChanged(String limit, boolean down, Throwable cause) {
+        if (down) {
+            if (limitsDown.getAndIncrement() == 0) {
+                log.warn("Redis is unreachable (first seen for limit '{}'): {}", limit, cause.getMessage());
+                listeners.fire(l -> l.onRedisUnavailable(cause));
+            }
+        } else if (limitsDown.decrementAndGet() == 0) {
+            log.info("Redis is reachable again; back to the shared cap");
+            listeners.fire(l -> l.onRedisAvailable());
+        }
     }
 
     LimitStore store() {

@@ -69,6 +69,11 @@ final class DefaultPermit implements Permit {
         return !leased || System.nanoTime() - localDeadlineNanos < 0;
     }
 
+    /** Whether the lease may still be running in Redis (by local time; false once it surely ran out). */
+    boolean leaseMayBeRunning() {
+        return leased && System.nanoTime() - localDeadlineNanos < 0;
+    }
+
     boolean leased() {
         return leased;
     }

@@ -10,24 +10,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether Redis is known to be unreachable. Set by a failed call; while set, a probe pings Redis every 500 ms and
- * clears it on the first answer, so the client returns to the shared cap by itself.
+ * Whether the Redis node serving one limit is known to be unreachable. Set by a failed call; while set, a probe
+ * pings that node every 500 ms and clears it on the first answer, so the limit returns to the shared cap by
+ * itself. One per limit, so on a Redis Cluster a failing shard degrades only the limits it serves.
  */
 final class RedisHealth {
     private static final Logger log = LoggerFactory.getLogger(RedisHealth.class);
     private static final long PROBE_MS = 500;
 
+    /** Told when this limit's Redis goes down or comes back. */
+    interface Transitions {
+        void changed(String limit, boolean down, Throwable cause);
+    }
+
     private final LimitStore store;
+    private final String limit;
     private final ScheduledThreadPoolExecutor timer;
-    private final Listeners listeners;
+    private final Transitions transitions;
     private volatile Instant downSince;
     private volatile Throwable lastError;
     private ScheduledFuture<?> probe;
 
-    RedisHealth(LimitStore store, ScheduledThreadPoolExecutor timer, Listeners listeners) {
+    RedisHealth(LimitStore store, String limit, ScheduledThreadPoolExecutor timer, Transitions transitions) {
         this.store = store;
+        this.limit = limit;
         this.timer = timer;
-        this.listeners = listeners;
+        this.transitions = transitions;
     }
 
     boolean isDown() {
@@ -51,8 +59,8 @@ final class RedisHealth {
             downSince = Instant.now();
             scheduleProbe();
         }
-        log.warn("Redis is unreachable: {}", cause.getMessage());
-        listeners.fire(l -> l.onRedisUnavailable(cause));
+        log.debug("limit '{}': Redis is unreachable: {}", limit, cause.getMessage());
+        transitions.changed(limit, true, cause);
     }
 
     void markUp() {
@@ -66,8 +74,16 @@ final class RedisHealth {
                 probe = null;
             }
         }
-        log.info("Redis is reachable again; back to the shared cap");
-        listeners.fire(l -> l.onRedisAvailable());
+        log.debug("limit '{}': Redis is reachable again", limit);
+        transitions.changed(limit, false, null);
+    }
+
+    /** Stops probing (the limit is closing). */
+    synchronized void close() {
+        if (probe != null) {
+            probe.cancel(false);
+            probe = null;
+        }
     }
 
     private void scheduleProbe() {
@@ -81,7 +97,7 @@ final class RedisHealth {
     private void probe() {
         CompletableFuture<java.time.Instant> ping;
         try {
-            ping = store.ping();
+            ping = store.ping(limit);
         } catch (RuntimeException e) {
             ping = CompletableFuture.failedFuture(e);
         }

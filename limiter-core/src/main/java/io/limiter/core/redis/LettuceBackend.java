@@ -13,10 +13,13 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
@@ -29,16 +32,28 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link RedisBackend} on Lettuce for standalone Redis: {@code redis://} and {@code rediss://} URIs with
- * password and database ({@code redis://:secret@host:6379/2}). One shared command connection (Lettuce
- * pipelines concurrent commands on it) and one pub/sub connection, both opened lazily and reopened after a
- * failed connect; once open, Lettuce reconnects and resubscribes by itself. Thread-safe.
+ * {@link RedisBackend} on Lettuce, for the three ways Redis is deployed:
+ *
+ * <ul>
+ *   <li>standalone: {@code redis://[:password@]host[:port][/database]} or {@code rediss://...} (TLS);
+ *   <li>Sentinel: {@code redis-sentinel://[:password@]host[:port][,host2[:port2]...][/database]#masterName}
+ *       (Lettuce asks the sentinels for the current master on every connect and reconnect);
+ *   <li>Redis Cluster: {@code redis-cluster://[:password@]host[:port][,host2[:port2]...]} or
+ *       {@code rediss-cluster://...}: seed nodes, any of them enough to discover the cluster. Needs Redis 7
+ *       (release notifications use sharded pub/sub, so they stay on the shard that owns the limit).
+ * </ul>
+ *
+ * <p>One shared command connection (Lettuce pipelines concurrent commands on it; in a cluster one per node) and
+ * pub/sub, opened lazily and reopened after a failed connect; once open, Lettuce reconnects by itself (at most
+ * 1 s between attempts). After a pub/sub reconnect, or when a cluster shard moves to another node, every channel
+ * is subscribed again and its listeners receive an empty message: notifications may have been missed, so
+ * waiters should look again. Thread-safe.
  */
 public final class LettuceBackend implements RedisBackend {
     private static final Logger log = LoggerFactory.getLogger(LettuceBackend.class);
@@ -47,33 +62,62 @@ public final class LettuceBackend implements RedisBackend {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** Default bound on one command (one script call). */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** Longest pause between reconnect attempts, so a recovered Redis is found again within about a second. */
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
-    private final RedisClient client;
-    private final RedisURI uri;
-    private final boolean ownsClient;
+    private static final String URI_RULE = "be redis://[:password@]host[:port][/database], rediss://..., "
+            + "redis-sentinel://[:password@]host[:port][,host[:port]...][/database]#master or "
+            + "redis-cluster://[:password@]host[:port][,host[:port]...] (rediss-cluster:// for TLS)";
+
+    private final LettuceTopology topology;
     private final Duration commandTimeout;
     private final String displayUri;
-    private final Lazy<StatefulRedisConnection<String, String>> commands;
-    private final Lazy<StatefulRedisPubSubConnection<String, String>> pubsub;
+    private final ClientResources ownedResources;
     private final Map<String, Set<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private LettuceBackend(RedisClient client, RedisURI uri, boolean ownsClient, Duration commandTimeout) {
-        this.client = client;
-        this.uri = uri;
-        this.ownsClient = ownsClient;
+    private LettuceBackend(Target target, Duration connectTimeout, Duration commandTimeout) {
         this.commandTimeout = commandTimeout;
+        this.displayUri = target.display;
+        this.ownedResources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
+        TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
+        for (RedisURI u : target.uris) {
+            u.setTimeout(commandTimeout);
+        }
+        if (target.cluster) {
+            RedisClusterClient client = RedisClusterClient.create(ownedResources, target.uris);
+            client.setOptions(ClusterClientOptions.builder()
+                    .socketOptions(socket)
+                    .timeoutOptions(timeouts)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(10))
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                            .refreshTriggersReconnectAttempts(2)
+                            .build())
+                    .build());
+            this.topology = new LettuceCluster(client, this);
+        } else {
+            RedisClient client = RedisClient.create(ownedResources, target.uris.get(0));
+            client.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).build());
+            this.topology = new LettuceStandalone(client, target.uris.get(0), true, this);
+        }
+    }
+
+    private LettuceBackend(RedisClient client, RedisURI uri) {
+        this.commandTimeout = uri.getTimeout();
         this.displayUri = redact(uri);
-        this.commands = new Lazy<>(() -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture());
-        this.pubsub = new Lazy<>(() -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture()
-                .thenApply(this::listen));
+        this.ownedResources = null;
+        this.topology = new LettuceStandalone(client, uri, false, this);
     }
 
     /**
      * A backend with its own Lettuce client, with default timeouts.
      *
-     * @throws LimiterValidationException if {@code redisUri} is not a valid {@code redis://} or
-     *         {@code rediss://} URI
+     * @throws LimiterValidationException if {@code redisUri} is not one of the URI forms above
      */
     public static LettuceBackend create(String redisUri) {
         return create(redisUri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_COMMAND_TIMEOUT);
@@ -83,79 +127,60 @@ public final class LettuceBackend implements RedisBackend {
      * A backend with its own Lettuce client. No connection is opened until the first command, so this never
      * fails because Redis is down.
      *
-     * @throws LimiterValidationException if {@code redisUri} is not a valid {@code redis://} or
-     *         {@code rediss://} URI, or a timeout is not positive
+     * @throws LimiterValidationException if {@code redisUri} is not one of the URI forms above, or a timeout is
+     *         not positive
      */
     public static LettuceBackend create(String redisUri, Duration connectTimeout, Duration commandTimeout) {
-        RedisURI uri = parse(redisUri);
+        Target target = target(redisUri);
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("commandTimeout", commandTimeout);
-        uri.setTimeout(commandTimeout);
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .build());
-        return new LettuceBackend(client, uri, true, commandTimeout);
+        return new LettuceBackend(target, connectTimeout, commandTimeout);
     }
 
-    /** A backend over a client the caller owns (and closes); commands go to {@code uri}. */
+    /** A backend over a standalone or Sentinel client the caller owns (and closes); commands go to {@code uri}. */
     public static LettuceBackend wrap(RedisClient client, RedisURI uri) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(uri, "uri");
-        return new LettuceBackend(client, uri, false, uri.getTimeout());
+        return new LettuceBackend(client, uri);
     }
 
     /**
-     * Parses and checks a Redis URI.
+     * Checks a Redis URI in any of the forms above.
      *
+     * @return the URI without credentials, for logs
      * @throws LimiterValidationException naming field {@code redisUri} (the password is never echoed)
      */
-    public static RedisURI parse(String redisUri) {
-        Objects.requireNonNull(redisUri, "redisUri");
-        String rule = "be a redis://[:password@]host[:port][/database] or rediss://... URI";
-        int colon = redisUri.indexOf("://");
-        String scheme = colon < 0 ? "" : redisUri.substring(0, colon);
-        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            throw new LimiterValidationException("redisUri", redactText(redisUri), rule);
-        }
-        try {
-            RedisURI uri = RedisURI.create(redisUri);
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new LimiterValidationException("redisUri", redactText(redisUri), rule);
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new LimiterValidationException("redisUri", redactText(redisUri), rule + " (" + e.getMessage() + ")");
-        }
+    public static String validate(String redisUri) {
+        return target(redisUri).display;
     }
 
     @Override
     public CompletableFuture<Object> eval(Script script, List<String> keys, List<String> args) {
+        Script s = topology.variant(script);
         String[] k = keys.toArray(new String[0]);
         String[] a = args.toArray(new String[0]);
-        return commands.get()
-                .thenCompose(c -> c.async().<Object>evalsha(script.sha1(), ScriptOutputType.MULTI, k, a)
+        return topology.commands()
+                .thenCompose(c -> c.<Object>evalsha(s.sha1(), ScriptOutputType.MULTI, k, a)
                         .toCompletableFuture()
                         .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
-                                ? c.async().<Object>eval(script.source(), ScriptOutputType.MULTI, k, a)
-                                        .toCompletableFuture()
+                                ? c.<Object>eval(s.source(), ScriptOutputType.MULTI, k, a).toCompletableFuture()
                                 : CompletableFuture.failedFuture(e)))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(script.name(), e)));
     }
 
+    /** {@inheritDoc} On a cluster, Lettuce's cluster scan walks every master in turn. */
     @Override
     public CompletableFuture<List<String>> scan(String pattern) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
         List<String> found = new ArrayList<>();
-        return commands.get()
+        return topology.commands()
                 .thenCompose(c -> scanFrom(c, ScanCursor.INITIAL, args, found))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate("scan", e)));
     }
 
-    private CompletableFuture<List<String>> scanFrom(StatefulRedisConnection<String, String> c, ScanCursor cursor,
+    private CompletableFuture<List<String>> scanFrom(RedisClusterAsyncCommands<String, String> c, ScanCursor cursor,
             ScanArgs args, List<String> found) {
-        return c.async().scan(cursor, args).toCompletableFuture().thenCompose(page -> {
+        return c.scan(cursor, args).toCompletableFuture().thenCompose(page -> {
             found.addAll(page.getKeys());
             return page.isFinished() ? CompletableFuture.completedFuture(found) : scanFrom(c, page, args, found);
         });
@@ -167,11 +192,8 @@ public final class LettuceBackend implements RedisBackend {
         Objects.requireNonNull(listener, "listener");
         Set<Consumer<String>> set = listeners.computeIfAbsent(channel, c -> new CopyOnWriteArraySet<>());
         set.add(listener);
-        Subscription subscription = () -> {
-            set.remove(listener);
-        };
-        return pubsub.get()
-                .thenCompose(c -> c.async().subscribe(channel).toCompletableFuture())
+        Subscription subscription = () -> set.remove(listener);
+        return topology.subscribe(channel)
                 .<Subscription>thenApply(ignored -> subscription)
                 .exceptionallyCompose(e -> {
                     set.remove(listener);
@@ -185,11 +207,9 @@ public final class LettuceBackend implements RedisBackend {
             return;
         }
         closed = true;
-        // An owned client closes its connections itself when it shuts down.
-        commands.close(!ownsClient);
-        pubsub.close(!ownsClient);
-        if (ownsClient) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        topology.close();
+        if (ownedResources != null) {
+            ownedResources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 
@@ -198,28 +218,23 @@ public final class LettuceBackend implements RedisBackend {
         return "LettuceBackend{" + displayUri + "}";
     }
 
-    private StatefulRedisPubSubConnection<String, String> listen(StatefulRedisPubSubConnection<String, String> c) {
-        c.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                Set<Consumer<String>> set = listeners.get(channel);
-                if (set == null) {
-                    return;
-                }
-                for (Consumer<String> l : set) {
-                    try {
-                        l.accept(message);
-                    } catch (RuntimeException e) {
-                        log.warn("listener on channel {} failed", channel, e);
-                    }
-                }
-            }
-        });
-        // Channels subscribed before a failed connect are subscribed again on the new connection.
-        if (!listeners.isEmpty()) {
-            c.async().subscribe(listeners.keySet().toArray(new String[0]));
+    /** Channels with at least one listener (what a reconnected pub/sub connection must subscribe again). */
+    Set<String> channels() {
+        return listeners.keySet();
+    }
+
+    void deliver(String channel, String message) {
+        Set<Consumer<String>> set = listeners.get(channel);
+        if (set == null) {
+            return;
         }
-        return c;
+        for (Consumer<String> l : set) {
+            try {
+                l.accept(message);
+            } catch (RuntimeException e) {
+                log.warn("listener on channel {} failed", channel, e);
+            }
+        }
     }
 
     private Throwable translate(String what, Throwable e) {
@@ -254,7 +269,92 @@ public final class LettuceBackend implements RedisBackend {
         }
     }
 
+    /** What a URI names: one server (standalone or via Sentinel) or a cluster's seed nodes. */
+    private record Target(boolean cluster, List<RedisURI> uris, String display) {
+    }
+
+    private static Target target(String redisUri) {
+        Objects.requireNonNull(redisUri, "redisUri");
+        int colon = redisUri.indexOf("://");
+        String scheme = colon < 0 ? "" : redisUri.substring(0, colon);
+        switch (scheme) {
+            case "redis", "rediss", "redis-sentinel", "rediss-sentinel" -> {
+                RedisURI uri = lettuceUri(redisUri, redisUri);
+                boolean sentinel = scheme.endsWith("sentinel");
+                if (sentinel && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isBlank())) {
+                    throw invalid(redisUri, URI_RULE + " (a Sentinel URI must name the master after '#')");
+                }
+                if (!sentinel && (uri.getHost() == null || uri.getHost().isEmpty())) {
+                    throw invalid(redisUri, URI_RULE);
+                }
+                return new Target(false, List.of(uri), redact(uri));
+            }
+            case "redis-cluster", "rediss-cluster" -> {
+                return clusterTarget(redisUri, scheme.startsWith("rediss") ? "rediss" : "redis");
+            }
+            default -> throw invalid(redisUri, URI_RULE);
+        }
+    }
+
+    private static Target clusterTarget(String redisUri, String nodeScheme) {
+        String rest = redisUri.substring(redisUri.indexOf("://") + 3);
+        int at = rest.lastIndexOf('@');
+        String userInfo = at < 0 ? "" : rest.substring(0, at + 1);
+        String afterUser = rest.substring(at + 1);
+        int end = afterUser.length();
+        for (int i = 0; i < afterUser.length(); i++) {
+            if (afterUser.charAt(i) == '/' || afterUser.charAt(i) == '?') {
+                end = i;
+                break;
+            }
+        }
+        String hosts = afterUser.substring(0, end);
+        String tail = afterUser.substring(end);
+        String query = tail.contains("?") ? tail.substring(tail.indexOf('?')) : "";
+        String database = tail.contains("?") ? tail.substring(0, tail.indexOf('?')) : tail;
+        if (!database.isEmpty() && !database.equals("/") && !database.equals("/0")) {
+            throw invalid(redisUri, URI_RULE + " (Redis Cluster has only database 0)");
+        }
+        if (hosts.isBlank()) {
+            throw invalid(redisUri, URI_RULE + " (name at least one seed node)");
+        }
+        List<RedisURI> seeds = new ArrayList<>();
+        StringBuilder display = new StringBuilder(nodeScheme + "-cluster://");
+        for (String host : hosts.split(",")) {
+            if (host.isBlank()) {
+                throw invalid(redisUri, URI_RULE + " (empty seed node)");
+            }
+            RedisURI seed = lettuceUri(nodeScheme + "://" + userInfo + host.strip() + query, redisUri);
+            if (seed.getHost() == null || seed.getHost().isEmpty()) {
+                throw invalid(redisUri, URI_RULE);
+            }
+            seeds.add(seed);
+            display.append(seeds.size() > 1 ? "," : "").append(seed.getHost()).append(':').append(seed.getPort());
+        }
+        return new Target(true, List.copyOf(seeds), display.toString());
+    }
+
+    private static RedisURI lettuceUri(String text, String original) {
+        try {
+            return RedisURI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(original, URI_RULE + " (" + redactText(String.valueOf(e.getMessage())) + ")");
+        }
+    }
+
+    private static LimiterValidationException invalid(String redisUri, String rule) {
+        return new LimiterValidationException("redisUri", redactText(redisUri), rule);
+    }
+
     private static String redact(RedisURI uri) {
+        if (!uri.getSentinels().isEmpty()) {
+            StringBuilder b = new StringBuilder(uri.isSsl() ? "rediss-sentinel://" : "redis-sentinel://");
+            for (int i = 0; i < uri.getSentinels().size(); i++) {
+                RedisURI s = uri.getSentinels().get(i);
+                b.append(i > 0 ? "," : "").append(s.getHost()).append(':').append(s.getPort());
+            }
+            return b.append('/').append(uri.getDatabase()).append('#').append(uri.getSentinelMasterId()).toString();
+        }
         return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/"
                 + uri.getDatabase();
     }
@@ -262,34 +362,5 @@ public final class LettuceBackend implements RedisBackend {
     /** {@code uri} with any credentials replaced by {@code ***}, for logs and messages. */
     public static String redactText(String uri) {
         return uri.replaceAll("//[^@/]*@", "//***@");
-    }
-
-    /** A connection opened on first use; a failed open is retried on the next use. */
-    private static final class Lazy<C extends io.lettuce.core.api.StatefulConnection<?, ?>> {
-        private final Supplier<CompletableFuture<C>> opener;
-        private CompletableFuture<C> current;
-        private boolean closed;
-
-        Lazy(Supplier<CompletableFuture<C>> opener) {
-            this.opener = opener;
-        }
-
-        synchronized CompletableFuture<C> get() {
-            if (closed) {
-                return CompletableFuture.failedFuture(
-                        new LimiterUnavailableException("the Redis backend is closed", null));
-            }
-            if (current == null || current.isCompletedExceptionally()) {
-                current = opener.get();
-            }
-            return current;
-        }
-
-        synchronized void close(boolean closeConnection) {
-            closed = true;
-            if (closeConnection && current != null) {
-                current.thenAccept(c -> c.closeAsync());
-            }
-        }
     }
 }

@@ -327,7 +327,19 @@ public final class LimitStore {
 
     /** Runs a trivial script; completes with Redis time. For health checks. */
     public CompletableFuture<Instant> ping() {
-        return backend.eval(Script.PING, List.of(), List.of())
+        return ping(List.of());
+    }
+
+    /**
+     * {@link #ping()} on the node that serves limit {@code name} (on a cluster, its shard; the script only names
+     * the limit's key for routing and does not touch it).
+     */
+    public CompletableFuture<Instant> ping(String name) {
+        return ping(List.of(keysOf(LimitNames.requireValidName(name)).get(0)));
+    }
+
+    private CompletableFuture<Instant> ping(List<String> routingKeys) {
+        return backend.eval(Script.PING, routingKeys, List.of())
                 .thenApply(reply -> Instant.ofEpochMilli(number(list(reply).get(0))));
     }
 

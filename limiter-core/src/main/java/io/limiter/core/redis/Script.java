@@ -32,11 +32,21 @@ public final class Script {
     private final String name;
     private final String source;
     private final String sha1;
+    private final Script sharded;
 
     private Script(String name, String source) {
         this.name = Objects.requireNonNull(name, "name");
         this.source = Objects.requireNonNull(source, "source");
         this.sha1 = sha1Hex(source);
+        String shardedSource = source.replace("redis.call('PUBLISH'", "redis.call('SPUBLISH'");
+        this.sharded = shardedSource.equals(source) ? this : new Script(name, shardedSource, true);
+    }
+
+    private Script(String name, String shardedSource, boolean sharded) {
+        this.name = name;
+        this.source = shardedSource;
+        this.sha1 = sha1Hex(shardedSource);
+        this.sharded = this;
     }
 
     /** A limit script: the shared prelude, then the script. */
@@ -62,6 +72,15 @@ public final class Script {
     /** Lower-case hex SHA1 of {@link #source()}, as used by {@code EVALSHA}. */
     public String sha1() {
         return sha1;
+    }
+
+    /**
+     * This script with its notifications sent by sharded pub/sub ({@code SPUBLISH}, Redis 7) instead of
+     * {@code PUBLISH}, for Redis Cluster: the message stays on the shard that owns the limit's slot instead of
+     * being broadcast to every node. The channel carries the limit's hash tag, so it lives in that same slot.
+     */
+    public Script sharded() {
+        return sharded;
     }
 
     @Override

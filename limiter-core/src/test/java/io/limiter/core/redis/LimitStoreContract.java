@@ -3,9 +3,11 @@ package io.limiter.core.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
@@ -13,6 +15,7 @@ import io.limiter.testing.RedisExtension;
 import io.limiter.testing.RedisProcess;
 import io.limiter.testing.TestRedis;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -31,8 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public abstract class LimitStoreContract {
     private RedisBackend backend;
     private LimitStore store;
-    private RedisClient raw;
-    private RedisCommands<String, String> redis;
+    private AbstractRedisClient raw;
+    private RedisClusterCommands<String, String> redis;
     private final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
 
     /** A new backend of the kind under test, connected to {@code redisUri}. */
@@ -41,19 +44,53 @@ public abstract class LimitStoreContract {
     /** Closes what {@link #newBackend} created. */
     protected abstract void closeBackend(RedisBackend backend);
 
+    /** The Redis under test: by default the one {@link RedisExtension} provides. */
+    protected String redisUri(TestRedis testRedis) {
+        return testRedis.uri();
+    }
+
     @BeforeAll
     void connect(TestRedis testRedis) {
-        backend = newBackend(testRedis.uri());
+        String uri = redisUri(testRedis);
+        backend = newBackend(uri);
         store = new LimitStore(backend, new KeySchema(prefix));
-        raw = RedisClient.create(testRedis.uri());
-        StatefulRedisConnection<String, String> c = raw.connect();
-        redis = c.sync();
+        if (uri.startsWith("redis-cluster://")) {
+            List<RedisURI> seeds = Arrays.stream(uri.substring("redis-cluster://".length()).split(","))
+                    .map(h -> RedisURI.create("redis://" + h)).toList();
+            RedisClusterClient c = RedisClusterClient.create(seeds);
+            raw = c;
+            redis = c.connect().sync();
+        } else {
+            RedisClient c = RedisClient.create(uri);
+            raw = c;
+            redis = c.connect().sync();
+        }
+    }
+
+    /** The store under test (for subclasses' own tests). */
+    protected LimitStore store() {
+        return store;
+    }
+
+    /** A raw connection to the Redis under test (cluster-aware on a cluster). */
+    protected RedisClusterCommands<String, String> redis() {
+        return redis;
+    }
+
+    /** The key prefix this suite's limits use. */
+    protected String prefix() {
+        return prefix;
     }
 
     @AfterAll
     void close() {
         closeBackend(backend);
         raw.shutdown();
+        stopRedis();
+    }
+
+    /** Called last, after every connection to the Redis under test is closed. */
+    protected void stopRedis() {
     }
 
     private String name() {

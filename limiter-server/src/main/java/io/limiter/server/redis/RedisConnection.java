@@ -30,8 +30,7 @@ public class RedisConnection implements AutoCloseable {
         if (config.getRedisUri() != null) {
             this.uri = config.getRedisUri();
             this.embedded = null;
-            LettuceBackend.parse(uri);
-            log.info("Using Redis at {}", LettuceBackend.redactText(uri));
+            log.info("Using Redis at {}", LettuceBackend.validate(uri));
         } else {
             int port = freePort();
             try {

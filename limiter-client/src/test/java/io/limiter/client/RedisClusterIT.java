@@ -1,0 +1,262 @@
+package io.limiter.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.KeySchema;
+import io.limiter.testing.LocalRedisCluster;
+import io.limiter.testing.RedisProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The client on a real Redis Cluster of 3 masters and 3 replicas ({@code redis-server} processes): 200 limits
+ * spread over every shard keep their caps under concurrency from two clients, release notifications arrive by
+ * sharded pub/sub, and when a master is killed its replica takes over and acquiring resumes within a bound.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisClusterIT {
+    private static final int LIMITS = 200;
+    private static final int CAP = 2;
+    private final String prefix = "cl" + UUID.randomUUID().toString().substring(0, 6);
+    private final KeySchema keys = new KeySchema(prefix);
+    private LocalRedisCluster cluster;
+    private LimiterClient a;
+    private LimiterClient b;
+
+    @BeforeAll
+    void start() {
+        cluster = LocalRedisCluster.start(3, 1);
+        a = client("instance-a");
+        b = client("instance-b");
+        for (int i = 0; i < LIMITS; i++) {
+            a.define(limit(i), LimitPolicy.builder().concurrency(CAP).lease(Duration.ofSeconds(30)).build());
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        for (LimiterClient c : new LimiterClient[] {a, b}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private LimiterClient client(String instance) {
+        return LimiterClient.builder().redisUri(cluster.uri()).keyPrefix(prefix).instanceId(instance)
+                .commandTimeout(Duration.ofSeconds(1)).build();
+    }
+
+    private static String limit(int i) {
+        return "shard-test-" + i;
+    }
+
+    private RedisProcess masterOf(String limit) {
+        return cluster.masterOf(keys.keys(limit).get(0));
+    }
+
+    @Test
+    @Order(1)
+    void capsHoldOnEveryShardUnderConcurrencyFromTwoClients() throws Exception {
+        AtomicIntegerArray running = new AtomicIntegerArray(LIMITS);
+        AtomicIntegerArray highest = new AtomicIntegerArray(LIMITS);
+        AtomicIntegerArray grants = new AtomicIntegerArray(LIMITS);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+            LimiterClient client = t % 2 == 0 ? a : b;
+            futures.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    // Crowd a few limits per round so caps are really contended, and touch every limit over time.
+                    int i = ThreadLocalRandom.current().nextInt(10) == 0
+                            ? ThreadLocalRandom.current().nextInt(LIMITS) : ThreadLocalRandom.current().nextInt(6);
+                    try (Permit p = client.limiter(limit(i)).acquire(Duration.ofSeconds(10))) {
+                        int now = running.incrementAndGet(i);
+                        highest.accumulateAndGet(i, now, Math::max);
+                        grants.incrementAndGet(i);
+                        Thread.sleep(ThreadLocalRandom.current().nextInt(1, 4));
+                        running.decrementAndGet(i);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        Map<Integer, Integer> grantsPerMaster = new TreeMap<>();
+        int maxSeen = 0;
+        int atCap = 0;
+        long total = 0;
+        for (int i = 0; i < LIMITS; i++) {
+            maxSeen = Math.max(maxSeen, highest.get(i));
+            atCap += highest.get(i) == CAP ? 1 : 0;
+            total += grants.get(i);
+            if (grants.get(i) > 0) {
+                grantsPerMaster.merge(masterOf(limit(i)).port(), grants.get(i), Integer::sum);
+            }
+        }
+        System.out.printf("cluster: %d grants over %d limits from 2 clients x 16 threads in 4 s; highest %d at once "
+                + "(cap %d), %d limits reached the cap; grants per master port %s%n", total, LIMITS, maxSeen, CAP,
+                atCap, grantsPerMaster);
+        assertThat(maxSeen).as("most holders of any one limit at once").isLessThanOrEqualTo(CAP);
+        assertThat(atCap).as("limits that were really contended").isGreaterThanOrEqualTo(3);
+        assertThat(grantsPerMaster).as("every master served grants").hasSize(3);
+        for (int i = 0; i < LIMITS; i++) {
+            assertThat(a.limiter(limit(i)).heldCount()).isZero();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aReleaseWakesAWaiterOfAnotherClientAtOnce() throws Exception {
+        for (RedisProcess master : cluster.masters()) {
+            String name = limitOn(master);
+            Duration waited = waitForARelease(name);
+            System.out.printf("cluster: waiter on %s (master port %d) woken %d ms after the release%n", name,
+                    master.port(), waited.toMillis());
+            assertThat(waited).as("woken by the notification, not by the 30 s lease running out")
+                    .isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void whenAMasterIsKilledItsReplicaTakesOverAndAcquiringResumes() throws Exception {
+        String name = limit(0);
+        RedisProcess victim = masterOf(name);
+        String other = limitOnOtherMasterThan(victim);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
+        AtomicLong firstSuccessAfterKill = new AtomicLong();
+        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger otherFailures = new AtomicInteger();
+        AtomicInteger otherSuccesses = new AtomicInteger();
+        CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                try (Permit p = a.limiter(name).acquire(Duration.ofSeconds(1))) {
+                    long now = System.nanoTime();
+                    lastSuccessNanos.set(now);
+                    if (now > killedAt.get()) {
+                        firstSuccessAfterKill.compareAndSet(0, now);
+                    }
+                } catch (RuntimeException e) {
+                    failures.incrementAndGet();
+                    sleep(50);
+                }
+            }
+        });
+        CompletableFuture<Void> otherLoop = CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                try (Permit p = a.limiter(other).acquire(Duration.ofSeconds(1))) {
+                    otherSuccesses.incrementAndGet();
+                    sleep(5);
+                } catch (RuntimeException e) {
+                    otherFailures.incrementAndGet();
+                    sleep(50);
+                }
+            }
+        });
+        sleep(500);
+        assertThat(failures.get()).as("failures before the kill").isZero();
+        killedAt.set(System.nanoTime());
+        victim.kill();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (firstSuccessAfterKill.get() == 0 && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        stop.set(true);
+        loop.get(10, TimeUnit.SECONDS);
+        otherLoop.get(10, TimeUnit.SECONDS);
+        assertThat(firstSuccessAfterKill.get()).as("an acquire succeeded after the kill").isPositive();
+        Duration resumedAfter = Duration.ofNanos(firstSuccessAfterKill.get() - killedAt.get());
+        RedisProcess promoted = masterOf(name);
+        System.out.printf("cluster failover: master port %d killed; limit %s acquired again after %d ms on port %d "
+                + "(%d failed attempts meanwhile); a limit on another shard: %d grants, %d failures%n",
+                victim.port(), name, resumedAfter.toMillis(), promoted.port(), failures.get(), otherSuccesses.get(),
+                otherFailures.get());
+        assertThat(promoted.port()).isNotEqualTo(victim.port());
+        assertThat(resumedAfter).as("time from the kill to the next grant").isLessThan(Duration.ofSeconds(15));
+
+        // Notifications follow the shard to its new master.
+        Duration waited = waitForARelease(name);
+        System.out.printf("cluster failover: waiter woken %d ms after a release on the new master%n",
+                waited.toMillis());
+        assertThat(waited).isLessThan(Duration.ofSeconds(3));
+    }
+
+    /** One client holds the whole cap, the other waits; returns how long after the release the waiter got in. */
+    private Duration waitForARelease(String name) throws Exception {
+        List<Permit> held = new ArrayList<>();
+        for (int i = 0; i < CAP; i++) {
+            held.add(a.limiter(name).acquire(Duration.ofSeconds(5)));
+        }
+        CompletableFuture<Long> acquiredAt = CompletableFuture.supplyAsync(() -> {
+            try (Permit p = b.limiter(name).acquire(Duration.ofSeconds(20))) {
+                return System.nanoTime();
+            }
+        });
+        sleep(300);
+        assertThat(acquiredAt).as("the waiter waits while the cap is held").isNotDone();
+        long releasedAt = System.nanoTime();
+        held.get(0).releaseAsync().get(5, TimeUnit.SECONDS);
+        long got = acquiredAt.get(25, TimeUnit.SECONDS);
+        for (Permit p : held.subList(1, held.size())) {
+            p.close();
+        }
+        return Duration.ofNanos(Math.max(0, got - releasedAt));
+    }
+
+    private String limitOn(RedisProcess master) {
+        for (int i = 1; i < LIMITS; i++) {
+            if (masterOf(limit(i)).port() == master.port()) {
+                return limit(i);
+            }
+        }
+        throw new IllegalStateException("no limit on master " + master.port());
+    }
+
+    private String limitOnOtherMasterThan(RedisProcess master) {
+        Optional<RedisProcess> other = cluster.masters().stream().filter(m -> m.port() != master.port()).findFirst();
+        return limitOn(other.orElseThrow());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
