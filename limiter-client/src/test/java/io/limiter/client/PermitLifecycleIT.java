@@ -330,8 +330,15 @@ class PermitLifecycleIT {
     void invalidClientSettingsAreRejectedWithTheirName() {
         assertThatThrownBy(() -> LimiterClient.create("http://localhost:6379"))
                 .isInstanceOf(LimiterValidationException.class)
-                .hasMessage("redisUri must be a redis://[:password@]host[:port][/database] or rediss://... URI, "
-                        + "was 'http://localhost:6379'");
+                .hasMessageStartingWith("redisUri must be redis://[:password@]host[:port][/database], rediss://..., "
+                        + "redis-sentinel://")
+                .hasMessageContaining("redis-cluster://").hasMessageEndingWith("was 'http://localhost:6379'");
+        assertThatThrownBy(() -> LimiterClient.create("redis-sentinel://127.0.0.1:26379"))
+                .hasMessageContaining("a Sentinel URI must name the master after '#'");
+        assertThatThrownBy(() -> LimiterClient.create("redis-cluster://:secret@127.0.0.1:7000/3"))
+                .hasMessageContaining("Redis Cluster has only database 0").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> LimiterClient.create("redis-cluster://127.0.0.1:7000,,127.0.0.1:7001"))
+                .hasMessageContaining("empty seed node");
         assertThatThrownBy(() -> LimiterClient.create("redis://:secret@"))
                 .isInstanceOf(LimiterValidationException.class).hasMessageNotContaining("secret");
         assertThatThrownBy(() -> LimiterClient.builder().commandTimeout(Duration.ZERO))

@@ -1,6 +1,7 @@
 package io.limiter.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.redis.KeySchema;
@@ -70,8 +71,7 @@ class RedisClusterIT {
     }
 
     private LimiterClient client(String instance) {
-        return LimiterClient.builder().redisUri(cluster.uri()).keyPrefix(prefix).instanceId(instance)
-                .commandTimeout(Duration.ofSeconds(1)).build();
+        return LimiterClient.builder().redisUri(cluster.uri()).keyPrefix(prefix).instanceId(instance).build();
     }
 
     private static String limit(int i) {
@@ -164,10 +164,11 @@ class RedisClusterIT {
         AtomicInteger otherSuccesses = new AtomicInteger();
         CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> {
             while (!stop.get()) {
+                long startedAt = System.nanoTime();
                 try (Permit p = a.limiter(name).acquire(Duration.ofSeconds(1))) {
                     long now = System.nanoTime();
                     lastSuccessNanos.set(now);
-                    if (now > killedAt.get()) {
+                    if (startedAt > killedAt.get()) {
                         firstSuccessAfterKill.compareAndSet(0, now);
                     }
                 } catch (RuntimeException e) {
@@ -189,8 +190,8 @@ class RedisClusterIT {
         });
         sleep(500);
         assertThat(failures.get()).as("failures before the kill").isZero();
-        killedAt.set(System.nanoTime());
         victim.kill();
+        killedAt.set(System.nanoTime()); // only acquires started after the master is gone count
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (firstSuccessAfterKill.get() == 0 && System.nanoTime() < deadline) {
             sleep(50);
@@ -200,12 +201,13 @@ class RedisClusterIT {
         otherLoop.get(10, TimeUnit.SECONDS);
         assertThat(firstSuccessAfterKill.get()).as("an acquire succeeded after the kill").isPositive();
         Duration resumedAfter = Duration.ofNanos(firstSuccessAfterKill.get() - killedAt.get());
-        RedisProcess promoted = masterOf(name);
+        // Every node's view converges on the promoted replica.
+        RedisProcess promoted = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> masterOf(name), m -> m.port() != victim.port());
         System.out.printf("cluster failover: master port %d killed; limit %s acquired again after %d ms on port %d "
                 + "(%d failed attempts meanwhile); a limit on another shard: %d grants, %d failures%n",
                 victim.port(), name, resumedAfter.toMillis(), promoted.port(), failures.get(), otherSuccesses.get(),
                 otherFailures.get());
-        assertThat(promoted.port()).isNotEqualTo(victim.port());
         assertThat(resumedAfter).as("time from the kill to the next grant").isLessThan(Duration.ofSeconds(15));
 
         // Notifications follow the shard to its new master.

@@ -279,11 +279,12 @@ public final class LettuceBackend implements RedisBackend {
         String scheme = colon < 0 ? "" : redisUri.substring(0, colon);
         switch (scheme) {
             case "redis", "rediss", "redis-sentinel", "rediss-sentinel" -> {
-                RedisURI uri = lettuceUri(redisUri, redisUri);
                 boolean sentinel = scheme.endsWith("sentinel");
-                if (sentinel && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isBlank())) {
+                int hash = redisUri.indexOf('#');
+                if (sentinel && (hash < 0 || hash == redisUri.length() - 1)) {
                     throw invalid(redisUri, URI_RULE + " (a Sentinel URI must name the master after '#')");
                 }
+                RedisURI uri = lettuceUri(redisUri, redisUri);
                 if (!sentinel && (uri.getHost() == null || uri.getHost().isEmpty())) {
                     throw invalid(redisUri, URI_RULE);
                 }
