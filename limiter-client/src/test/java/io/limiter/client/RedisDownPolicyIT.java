@@ -32,7 +32,7 @@ class RedisDownPolicyIT {
 
     @BeforeEach
     void start() {
-        redis = RedisProcess.start();
+        redis = RedisProcess.start("--enable-debug-command", "local");
     }
 
     @AfterEach
@@ -190,6 +190,27 @@ class RedisDownPolicyIT {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.printf("stalled Redis (CLIENT PAUSE): acquire failed after %d ms (command timeout 500 ms)%n", ms);
         assertThat(ms).isBetween(400L, 2000L);
+        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+                limiter.acquire(Duration.ofSeconds(1)).close());
+    }
+
+    @Test
+    void aRedisBlockedByDebugSleepMakesAcquiresTimeOutCleanlyAndTheClientRecovers() throws Exception {
+        LimiterClient client = client(RedisDownPolicy.FAIL_CLOSED);
+        client.define("cap", CAP_4);
+        DistributedLimiter limiter = client.limiter("cap");
+        limiter.acquire(Duration.ofSeconds(1)).close();
+        // DEBUG SLEEP blocks the whole server (not just clients, as CLIENT PAUSE does); the call returns afterwards.
+        java.util.concurrent.CompletableFuture<String> sleeping =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> redis.command("DEBUG", "SLEEP", "2.5"));
+        Thread.sleep(100);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> limiter.acquire(Duration.ofSeconds(30)))
+                .isInstanceOf(LimiterUnavailableException.class).hasMessageContaining("did not answer");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.printf("stalled Redis (DEBUG SLEEP): acquire failed after %d ms (command timeout 500 ms)%n", ms);
+        assertThat(ms).isBetween(400L, 2000L);
+        assertThat(sleeping.get(10, TimeUnit.SECONDS)).isEqualTo("+OK");
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
                 limiter.acquire(Duration.ofSeconds(1)).close());
     }
