@@ -199,7 +199,8 @@ final class DefaultLimiter implements DistributedLimiter {
 
     /**
      * A notification: {@code w|owner|ticket} wakes exactly the waiter holding that ticket, if it is ours (fair
-     * limits); anything else wakes one local waiter.
+     * limits); anything else (freed weight, a policy change, or the backend's empty "messages may have been
+     * missed" signal after a reconnect) wakes one local waiter.
      */
     private void onMessage(String message) {
         if (message.startsWith("w|")) {

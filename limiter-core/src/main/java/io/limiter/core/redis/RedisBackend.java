@@ -26,7 +26,9 @@ public interface RedisBackend extends AutoCloseable {
     /**
      * Delivers every message published on {@code channel} to {@code listener} (on a backend thread: keep it
      * short and non-blocking) until the returned subscription is closed. The subscription survives
-     * reconnects. The future completes once Redis confirmed the subscription.
+     * reconnects (and, on a cluster, the channel's slot moving to another master); a backend that can tell it may
+     * have missed messages meanwhile delivers an empty message then, so the listener looks again. The future
+     * completes once Redis confirmed the subscription.
      */
     CompletableFuture<Subscription> subscribe(String channel, Consumer<String> listener);
 
