@@ -35,7 +35,8 @@ public final class LimiterCli {
 
     @Option(names = "--redis", paramLabel = "URI", scope = CommandLine.ScopeType.INHERIT,
             defaultValue = "${env:LIMITER_REDIS_URI:-redis://127.0.0.1:6379}",
-            description = "Redis URI (default: $LIMITER_REDIS_URI or ${DEFAULT-VALUE})")
+            description = "Redis URI: redis://, rediss://, redis-sentinel://host:26379,...#master or "
+                    + "redis-cluster://host:7000,... (default: $LIMITER_REDIS_URI or ${DEFAULT-VALUE})")
     String redis;
 
     @Option(names = "--key-prefix", paramLabel = "PREFIX", scope = CommandLine.ScopeType.INHERIT,
