@@ -50,10 +50,11 @@ public interface Permit extends AutoCloseable {
     /**
      * Releases the permit and stops renewing it; idempotent; never blocks on Redis. It returns once the release is
      * queued, without waiting for Redis's answer: the release reaches Redis with this client's next call for the
-     * limit (at once if none is in flight, otherwise as soon as one answers; normally within one round trip). Any
-     * acquire this client makes for the same limit afterwards goes out in that call or a later one, and Redis runs a
-     * call's releases before its acquires, so this process's later acquires always see the capacity freed here.
-     * Other processes see it once the release has reached Redis. Use {@link #releaseAsync()} to wait for that.
+     * limit (one starts at once unless the limit already has its maximum of calls in flight, else the release goes
+     * out as soon as one of them answers: normally within one round trip). Any acquire this client makes for the
+     * same limit afterwards goes out in that call or a later one, and Redis runs a call's releases before its
+     * acquires, so the capacity freed here is never still counted against this process's later acquires. Other
+     * processes see it once the release has reached Redis; use {@link #releaseAsync()} to wait for that.
      *
      * <p>On a non-fair limit with only a concurrency part, the permit may instead go straight to a waiter of this
      * process (no Redis call; it stays counted). {@link LimiterClient#close()} waits, bounded by the command
