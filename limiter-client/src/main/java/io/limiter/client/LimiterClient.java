@@ -69,8 +69,9 @@ public interface LimiterClient extends AutoCloseable {
     String instanceId();
 
     /**
-     * Releases every permit still held (best effort, bounded by the command timeout), stops renewing and closes
-     * the connections this client opened. Idempotent.
+     * Releases every permit still held and waits until Redis answered every release queued before, including those
+     * of permits closed just before ({@link Permit#close()} does not wait); best effort, bounded by the command
+     * timeout per limit. Then stops renewing and closes the connections this client opened. Idempotent.
      */
     @Override
     void close();

@@ -48,13 +48,30 @@ public interface Permit extends AutoCloseable {
     }
 
     /**
-     * Releases the permit and stops renewing it; idempotent. Blocks for at most the client's command timeout.
-     * Never throws for Redis failures: a permit that could not be released is logged and reclaimed by Redis when
-     * its lease runs out.
+     * Releases the permit and stops renewing it; idempotent; never blocks on Redis. It returns once the release is
+     * queued, without waiting for Redis's answer: the release reaches Redis with this client's next call for the
+     * limit (one starts at once unless the limit already has its maximum of calls in flight, else the release goes
+     * out as soon as one of them answers: normally within one round trip). Any acquire this client makes for the
+     * same limit afterwards goes out in that call or a later one, and Redis runs a call's releases before its
+     * acquires, so the capacity freed here is never still counted against this process's later acquires. Other
+     * processes see it once the release has reached Redis; use {@link #releaseAsync()} to wait for that.
+     *
+     * <p>On a non-fair limit with only a concurrency part, the permit may instead go straight to a waiter of this
+     * process (no Redis call; it stays counted). {@link LimiterClient#close()} waits, bounded by the command
+     * timeout, for releases still queued; a process that exits without closing its client may leave a queued release
+     * unsent, and Redis then reclaims the permit when its lease runs out.
+     *
+     * <p>Never throws for Redis failures: a release that fails is logged as a warning and Redis reclaims the permit
+     * when its lease runs out.
      */
     @Override
     void close();
 
-    /** Like {@link #close()} without blocking; the future completes when Redis answered (never exceptionally). */
+    /**
+     * Like {@link #close()}, and returns a future that completes when Redis confirmed the release (at once if the
+     * permit was already closed, went to a local waiter, or has nothing to release). It never completes
+     * exceptionally: a release that fails is logged and the permit is reclaimed by Redis when its lease runs out.
+     * Never blocks.
+     */
     CompletableFuture<Void> releaseAsync();
 }

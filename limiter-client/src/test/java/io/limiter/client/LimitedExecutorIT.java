@@ -70,6 +70,14 @@ class LimitedExecutorIT {
         return admin.state(name, 0).join().orElseThrow().permitsInUse();
     }
 
+    /**
+     * Every permit was released in Redis. Permit.close() does not wait for Redis, so the last releases may still be
+     * on their way: they arrive within a round trip, far sooner than a leaked permit's 30 s lease would run out.
+     */
+    private void assertNothingInUseSoon() {
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(inUse()).isZero());
+    }
+
     @Test
     void mapReturnsResultsInOrderUnderTheCap() {
         AtomicInteger running = new AtomicInteger();
@@ -84,7 +92,7 @@ class LimitedExecutorIT {
             assertThat(out).containsExactlyElementsOf(IntStream.range(0, 60).map(i -> i * i).boxed().toList());
         }
         assertThat(highest.get()).isEqualTo(3);
-        assertThat(inUse()).isZero();
+        assertNothingInUseSoon();
     }
 
     @Test
@@ -123,7 +131,7 @@ class LimitedExecutorIT {
                     .hasCauseInstanceOf(IllegalStateException.class).hasRootCauseMessage("boom");
             assertThat(pool.submit(() -> "next").join()).isEqualTo("next");
         }
-        assertThat(inUse()).isZero();
+        assertNothingInUseSoon();
     }
 
     @Test
@@ -183,7 +191,7 @@ class LimitedExecutorIT {
         System.out.printf("cancel-on-first-failure: %d of 50 tasks started, %d interrupted%n", started.get(),
                 interrupted.get());
         assertThat(started.get()).isLessThan(10);
-        assertThat(inUse()).isZero();
+        assertNothingInUseSoon();
     }
 
     @Test
@@ -254,7 +262,7 @@ class LimitedExecutorIT {
         assertThat(pool.isIdle()).isTrue();
         assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(RejectedExecutionException.class)
                 .hasMessageContaining("is closed");
-        assertThat(inUse()).isZero();
+        assertNothingInUseSoon();
     }
 
     @Test
@@ -280,7 +288,7 @@ class LimitedExecutorIT {
         assertThat(pool.awaitIdle(Duration.ofSeconds(5))).isTrue();
         Thread.sleep(200);
         assertThat(ran.get()).isZero();
-        assertThat(inUse()).isZero();
+        assertNothingInUseSoon();
     }
 
     @Test
@@ -310,7 +318,7 @@ class LimitedExecutorIT {
             assertThat(pool.awaitIdle(Duration.ofSeconds(5))).isTrue();
         }
         assertThat(ran.get()).isZero();
-        assertThat(inUse()).isZero();
+        assertNothingInUseSoon();
     }
 
     private static void sleep(long ms) {

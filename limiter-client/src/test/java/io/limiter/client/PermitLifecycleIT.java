@@ -12,6 +12,8 @@ import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitStore;
+import io.limiter.core.redis.RedisBackend;
+import io.limiter.core.redis.Script;
 import io.limiter.testing.RedisExtension;
 import io.limiter.testing.RedisProcess;
 import io.limiter.testing.TestRedis;
@@ -24,8 +26,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,9 +82,20 @@ class PermitLifecycleIT {
             assertThat(h.permitId()).isEqualTo(p.id());
             assertThat(h.owner()).isEqualTo("test-instance");
         });
-        p.close();
+        p.close(); // returns once the release is queued; it reaches Redis with the next call, within a round trip
+        assertThat(p.isValid()).isFalse();
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> admin.state(name, 10).join().orElseThrow().holders().isEmpty());
+    }
+
+    @Test
+    void releaseAsyncCompletesOnceRedisConfirmedTheRelease() {
+        DistributedLimiter limiter = define(LimitPolicy.builder().concurrency(2).build());
+        Permit p = limiter.acquire(Duration.ofSeconds(1));
+        p.releaseAsync().join();
         assertThat(p.isValid()).isFalse();
         assertThat(admin.state(name, 10).join().orElseThrow().holders()).isEmpty();
+        assertThat(p.releaseAsync()).isCompleted(); // already released: nothing to wait for
     }
 
     @Test
@@ -135,7 +151,7 @@ class PermitLifecycleIT {
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(took).isBetween(290L, 2000L);
         assertThatThrownBy(() -> limiter.acquire(Duration.ZERO)).isInstanceOf(LimiterTimeoutException.class);
-        held.close();
+        held.releaseAsync().join();
         assertThat(admin.state(name, 10).join().orElseThrow().permitsInUse()).isZero();
     }
 
@@ -181,7 +197,7 @@ class PermitLifecycleIT {
         var state = admin.state(name, 10).join().orElseThrow();
         assertThat(state.permitsInUse()).isEqualTo(1);
         assertThat(state.holders()).singleElement().satisfies(h -> assertThat(h.permitId()).isEqualTo(first.id()));
-        second.close();
+        second.releaseAsync().join();
         var after = admin.state(name, 10).join().orElseThrow();
         assertThat(after.permitsInUse()).isZero();
         assertThat(after.counters()).containsEntry("grants", 2L); // the local grant is counted in Redis too
@@ -228,7 +244,7 @@ class PermitLifecycleIT {
         CompletableFuture<Permit> pending = limiter.acquireAsync(Duration.ofSeconds(30));
         Thread.sleep(200);
         assertThat(pending.cancel(true)).isTrue();
-        held.close();
+        held.releaseAsync().join();
         Thread.sleep(300);
         assertThat(admin.state(name, 10).join().orElseThrow().permitsInUse()).isZero();
         assertThat(limiter.tryAcquire()).isPresent();
@@ -256,7 +272,7 @@ class PermitLifecycleIT {
         assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(thrown.get()).isInstanceOf(LimiterInterruptedException.class);
         assertThat(flag.get()).isTrue();
-        held.close();
+        held.releaseAsync().join();
         Thread.sleep(200);
         assertThat(admin.state(name, 10).join().orElseThrow().permitsInUse()).isZero();
     }
@@ -306,6 +322,95 @@ class PermitLifecycleIT {
         client.close();
         assertThat(admin.state(name, 10).join().orElseThrow().permitsInUse()).isZero();
         client = LimiterClient.create(redis.uri());
+    }
+
+    @Test
+    void closingTheClientRightAfterClosingPermitsStillReleasesThemInRedis() {
+        define(LimitPolicy.builder().concurrency(2).lease(Duration.ofSeconds(60)).build());
+        try (SlowExchanges slow = new SlowExchanges(LettuceBackend.create(redis.uri()), 700);
+                LimiterClient c = LimiterClient.builder().backend(slow).build()) {
+            DistributedLimiter limiter = c.limiter(name);
+            Permit a = limiter.acquire(Duration.ofSeconds(1));
+            Permit b = limiter.acquire(Duration.ofSeconds(1));
+            slow.enabled = true; // from now on each exchange call reaches Redis 700 ms late
+            a.close();
+            b.close();
+            assertThat(limiter.heldCount()).isZero();
+            // close() did not wait for Redis: both are still held there.
+            assertThat(admin.state(name, 10).join().orElseThrow().permitsInUse()).isEqualTo(2);
+            c.close(); // nothing held any more, but two releases are still on their way: it waits for them
+            assertThat(admin.state(name, 10).join().orElseThrow().permitsInUse()).isZero();
+        }
+    }
+
+    @Test
+    void anAcquireAfterClosingPermitsAlwaysSeesTheCapacityTheyFreed() {
+        // More releases than one exchange call carries (256) pile up behind slow calls: the acquire that follows
+        // them must still reach Redis no earlier than the last of them.
+        int n = 300;
+        define(LimitPolicy.builder().concurrency(n).lease(Duration.ofSeconds(60)).build());
+        try (SlowExchanges slow = new SlowExchanges(LettuceBackend.create(redis.uri()), 300);
+                LimiterClient c = LimiterClient.builder().backend(slow).build()) {
+            DistributedLimiter limiter = c.limiter(name);
+            List<Permit> held = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                held.add(limiter.acquire(Duration.ofSeconds(1)));
+            }
+            slow.enabled = true;
+            held.forEach(Permit::close);
+            Optional<Permit> all = limiter.tryAcquire(n);
+            assertThat(all).as("a weight-%d acquire right after closing %d permits", n, n).isPresent();
+            all.get().releaseAsync().join();
+            assertThat(admin.state(name, 10).join().orElseThrow().permitsInUse()).isZero();
+        }
+    }
+
+    /**
+     * Sends every exchange call (acquires and releases) {@code delayMs} late while {@link #enabled}, keeping their
+     * order as the client's own connection does.
+     */
+    private static final class SlowExchanges implements RedisBackend {
+        private final LettuceBackend delegate;
+        private final long delayMs;
+        private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+        volatile boolean enabled;
+
+        SlowExchanges(LettuceBackend delegate, long delayMs) {
+            this.delegate = delegate;
+            this.delayMs = delayMs;
+        }
+
+        @Override
+        public CompletableFuture<Object> eval(Script script, List<String> keys, List<String> args) {
+            if (script != Script.EXCHANGE || !enabled) {
+                return delegate.eval(script, keys, args);
+            }
+            CompletableFuture<Object> reply = new CompletableFuture<>();
+            sender.schedule(() -> delegate.eval(script, keys, args).whenComplete((r, e) -> {
+                if (e != null) {
+                    reply.completeExceptionally(e);
+                } else {
+                    reply.complete(r);
+                }
+            }), delayMs, TimeUnit.MILLISECONDS);
+            return reply;
+        }
+
+        @Override
+        public CompletableFuture<Subscription> subscribe(String channel, Consumer<String> listener) {
+            return delegate.subscribe(channel, listener);
+        }
+
+        @Override
+        public CompletableFuture<List<String>> scan(String pattern) {
+            return delegate.scan(pattern);
+        }
+
+        @Override
+        public void close() {
+            sender.shutdownNow();
+            delegate.close();
+        }
     }
 
     @Test

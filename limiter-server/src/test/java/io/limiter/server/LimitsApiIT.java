@@ -252,7 +252,7 @@ class LimitsApiIT implements TestPropertyProvider {
                     .anySatisfy(i -> assertThat(i).containsEntry("id", "worker-7").containsEntry("permitsHeld", 2)
                             .containsKeys("host", "pid", "lastSeen", "startedAt")));
 
-            released.close();
+            released.releaseAsync().join(); // close() would not wait for Redis's answer
             assertThat((List<?>) api.get("/api/limits/" + name).map().get("holders")).hasSize(1);
 
             assertThat(api.delete("/api/limits/" + name + "/permits/" + forced.id()).status()).isEqualTo(204);

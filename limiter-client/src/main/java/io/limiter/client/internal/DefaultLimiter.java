@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -629,7 +631,10 @@ final class DefaultLimiter implements DistributedLimiter {
                 });
     }
 
-    /** Client closing: fail waiters, release held permits (bounded), stop renewing. */
+    /**
+     * Client closing: fail waiters, release held permits, stop renewing, and wait (bounded) until Redis answered
+     * every release queued so far, including those of permits closed just before (close() does not wait).
+     */
     void shutdown() {
         List<Waiter> waiting;
         synchronized (this) {
@@ -649,16 +654,18 @@ final class DefaultLimiter implements DistributedLimiter {
         fallback.shutdown();
         health.close();
         List<DefaultPermit> held = renewer.drain();
-        if (held.isEmpty()) {
-            return;
+        for (DefaultPermit p : held) {
+            p.releaseAsync();
         }
-        CompletableFuture<?>[] releases = held.stream().map(DefaultPermit::releaseAsync)
-                .toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.allOf(releases)
-                    .get(client.config().commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.warn("{} permit(s) of limit '{}' may still be held until their leases run out", held.size(), name);
+            dispatcher.flush().get(client.config().commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("interrupted while releasing the permits of limit '{}'; those not released yet are held until "
+                    + "their leases run out", name);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("releases of limit '{}' ({} permit(s) still held at close, and any closed just before) are "
+                    + "unconfirmed; those not done are held until their leases run out", name, held.size());
         }
     }
 

@@ -4,16 +4,10 @@ import io.limiter.client.Permit;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** A granted permit; its lease is tracked in local time too, so it knows when it ran out without Redis. */
 final class DefaultPermit implements Permit {
-    private static final Logger log = LoggerFactory.getLogger(DefaultPermit.class);
-
     private final String id;
     private final DefaultLimiter limiter;
     private final int weight;
@@ -108,15 +102,8 @@ final class DefaultPermit implements Permit {
 
     @Override
     public void close() {
-        CompletableFuture<Void> f = releaseAsync();
-        try {
-            f.get(limiter.client().config().commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            log.warn("release of permit {} of limit '{}' is still pending; Redis reclaims it by {} at the latest",
-                    id, limit(), leaseExpiresAt().map(Instant::toString).orElse("now"));
-        }
+        // Queued on the limit's dispatcher, ahead of any later acquire of this process; a failure is logged there.
+        releaseAsync();
     }
 
     @Override

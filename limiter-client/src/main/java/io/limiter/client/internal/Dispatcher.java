@@ -7,7 +7,9 @@ import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.LimitStore.AcquireRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -16,10 +18,11 @@ import java.util.function.BiConsumer;
  * flight (pipelined on the connection); whatever arrives meanwhile (acquire attempts, releases) goes out together in
  * the next one, as soon as one answers. An uncontended request goes out at once (one round trip); under load, many
  * requests share one round trip, and grants stay exact because the script decides each request in order (calls on
- * one connection run in the order they were sent; batches are sent in the order they were taken). If a call's
- * answer is lost (a timeout), the permits it may have granted are released with the next call. A batch that releases permits also carries
- * as many of this limit's sleeping waiters (non-fair limits), so a released permit goes straight to the next local
- * waiter in the same round trip.
+ * one connection run in the order they were sent; batches are sent in the order they were taken). A release goes out
+ * in the same call as any acquire queued after it, or in an earlier one, which is what lets {@code Permit.close()}
+ * return without waiting for Redis. If a call's answer is lost (a timeout), the permits it may have granted are
+ * released with the next call. A batch that releases permits also carries as many of this limit's sleeping waiters
+ * (non-fair limits), so a released permit goes straight to the next local waiter in the same round trip.
  */
 final class Dispatcher {
     private static final int MAX_BATCH = 256;
@@ -40,6 +43,8 @@ final class Dispatcher {
     private final ArrayDeque<String> compensate = new ArrayDeque<>();
     private final ArrayDeque<Acquire> acquires = new ArrayDeque<>();
     private final ArrayDeque<Release> releases = new ArrayDeque<>();
+    /** Releases queued or in flight whose answer has not arrived yet (what {@link #flush()} waits for). */
+    private final Set<CompletableFuture<Boolean>> unconfirmed = new HashSet<>();
     private int inFlight;
 
     Dispatcher(DefaultLimiter limiter) {
@@ -61,6 +66,7 @@ final class Dispatcher {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         synchronized (this) {
             releases.addLast(new Release(permitId, done));
+            unconfirmed.add(done);
             if (inFlight >= MAX_IN_FLIGHT) {
                 return done;
             }
@@ -68,6 +74,18 @@ final class Dispatcher {
         }
         sendNext();
         return done;
+    }
+
+    /**
+     * Completes (never exceptionally) once every release queued before this call has been answered by Redis or has
+     * failed; callers bound the wait.
+     */
+    CompletableFuture<Void> flush() {
+        CompletableFuture<?>[] pending;
+        synchronized (this) {
+            pending = unconfirmed.toArray(new CompletableFuture<?>[0]);
+        }
+        return CompletableFuture.allOf(pending).handle((v, e) -> null);
     }
 
     private void sendNext() {
@@ -80,7 +98,9 @@ final class Dispatcher {
                 while (!releases.isEmpty() && rs.size() < MAX_BATCH) {
                     rs.add(releases.pollFirst());
                 }
-                while (!acquires.isEmpty() && as.size() < MAX_BATCH) {
+                // An acquire never goes out in an earlier call than a release queued before it (the script runs
+                // a call's releases first): while releases are left over, acquires wait for the next call.
+                while (releases.isEmpty() && !acquires.isEmpty() && as.size() < MAX_BATCH) {
                     as.add(acquires.pollFirst());
                 }
                 if (as.isEmpty() && rs.isEmpty()) {
@@ -147,6 +167,13 @@ final class Dispatcher {
                     as.get(i).done().accept(r, null);
                 }
             } finally {
+                if (!rs.isEmpty()) {
+                    synchronized (this) {
+                        for (Release r : rs) {
+                            unconfirmed.remove(r.done());
+                        }
+                    }
+                }
                 sendNext();
             }
         });
