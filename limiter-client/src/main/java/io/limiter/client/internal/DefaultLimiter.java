@@ -546,6 +546,23 @@ final class DefaultLimiter implements DistributedLimiter {
         }
     }
 
+    /**
+     * Whether the limit is known to be rate-only and non-fair: then a batch's requests can go as counted groups
+     * (no permit ids, leases or tickets are involved, and the script decides a group in one step).
+     */
+    boolean countable() {
+        AcquireResult.PolicyNumbers p = fallback.policy();
+        return !fair && p != null && p.permits() < 0 && p.rate() >= 0 && !p.fair();
+    }
+
+    /** Learns the policy from a reply that carried no per-request result for it. */
+    void learn(AcquireResult.PolicyNumbers policy) {
+        if (policy != null) {
+            fallback.learn(policy);
+            fair = policy.fair();
+        }
+    }
+
     /** Grants made by local hand-over since the last exchange, for the limit's counters in Redis. */
     int drainLocalGrants() {
         return localGrants.getAndSet(0);

@@ -51,7 +51,7 @@ public final class LimitStore {
      * exception for that request ({@link UnknownLimitException}, or {@link LimiterValidationException} for a weight
      * the policy can never grant).
      */
-    public record ExchangeResult(List<Boolean> released, List<Object> acquired) {
+    public record ExchangeResult(List<Boolean> released, List<Object> acquired, AcquireResult.PolicyNumbers policy) {
         /** The result of acquire {@code i}, or its exception thrown. */
         public AcquireResult acquired(int i) {
             Object r = acquired.get(i);
@@ -59,6 +59,15 @@ public final class LimitStore {
                 throw (RuntimeException) r;
             }
             return (AcquireResult) r;
+        }
+    }
+
+    /** A request sent in a counted group that the script would not count (the limit is not rate-only now). */
+    public static final class NotCounted extends RuntimeException {
+        static final NotCounted INSTANCE = new NotCounted();
+
+        private NotCounted() {
+            super("not decided as part of a counted group; send it on its own", null, false, false);
         }
     }
 
@@ -80,6 +89,18 @@ public final class LimitStore {
      */
     public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
             List<String> releases, boolean forced, List<AcquireRequest> acquires, int localGrants) {
+        return exchange(name, owner, ticketTtl, releases, forced, acquires, localGrants, false);
+    }
+
+    /**
+     * Like {@link #exchange(String, String, Duration, List, boolean, List, int)}; with {@code counted}, runs of
+     * requests of equal weight go as one counted group the script decides in one step (for a limit the caller
+     * believes rate-only and non-fair: no permit ids or tickets are needed there). Grants stay exact and in order.
+     * If the limit is not rate-only and non-fair (any more), those requests come back as {@link NotCounted}: send
+     * them again one by one.
+     */
+    public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
+            List<String> releases, boolean forced, List<AcquireRequest> acquires, int localGrants, boolean counted) {
         LimitNames.requireValidName(name);
         List<String> args = new ArrayList<>(6 + releases.size() + 3 * acquires.size());
         args.add(owner);
@@ -88,12 +109,28 @@ public final class LimitStore {
         args.add(Integer.toString(localGrants));
         args.add(Integer.toString(releases.size()));
         args.addAll(releases);
-        args.add(Integer.toString(acquires.size()));
-        for (AcquireRequest a : acquires) {
-            args.add(a.permitId());
-            args.add(Integer.toString(a.weight()));
-            args.add(a.ticket());
+        List<Integer> groupSizes = new ArrayList<>();
+        int countAt = args.size();
+        args.add("");
+        for (int i = 0; i < acquires.size(); ) {
+            AcquireRequest a = acquires.get(i);
+            int n = 1;
+            if (counted) {
+                while (i + n < acquires.size() && acquires.get(i + n).weight() == a.weight()) {
+                    n++;
+                }
+                args.add("#" + n);
+                args.add(Integer.toString(a.weight()));
+                args.add("");
+            } else {
+                args.add(a.permitId());
+                args.add(Integer.toString(a.weight()));
+                args.add(a.ticket());
+            }
+            groupSizes.add(counted ? n : 0);
+            i += n;
         }
+        args.set(countAt, Integer.toString(groupSizes.size()));
         return backend.eval(Script.EXCHANGE, keysOf(name), args).thenApply(reply -> {
             List<?> r = list(reply);
             Duration lease = Duration.ofMillis(number(r.get(0)));
@@ -104,23 +141,43 @@ public final class LimitStore {
                 released.add(number(x) == 1);
             }
             List<?> results = list(r.get(7));
-            List<Object> acquired = new ArrayList<>(results.size());
-            for (int i = 0; i < results.size(); i++) {
-                List<?> a = list(results.get(i));
+            List<Object> acquired = new ArrayList<>(acquires.size());
+            for (int g = 0; g < results.size(); g++) {
+                List<?> a = list(results.get(g));
                 long status = number(a.get(0));
-                if (status == -1) {
-                    acquired.add(new UnknownLimitException(name));
+                int n = Math.max(1, groupSizes.get(g));
+                int weight = acquires.get(acquired.size()).weight();
+                if (status == 9) {
+                    long granted = number(a.get(1));
+                    double tokens = Double.parseDouble((String) a.get(4));
+                    for (int i = 0; i < n; i++) {
+                        acquired.add(i < granted
+                                ? new AcquireResult(true, "ok", Duration.ofMillis(number(a.get(2))), 0, lease, -1,
+                                        tokens, policy)
+                                : new AcquireResult(false, "tokens", Duration.ofMillis(number(a.get(3))), 0, lease, -1,
+                                        tokens, policy));
+                    }
+                    continue;
+                }
+                Object one;
+                if (status == 8) {
+                    one = NotCounted.INSTANCE;
+                } else if (status == -1) {
+                    one = new UnknownLimitException(name);
                 } else if (status == -2) {
-                    acquired.add(new LimiterValidationException("weight", acquires.get(i).weight(),
-                            "be at most " + a.get(1) + " (what limit '" + name + "' allows at once)"));
+                    one = new LimiterValidationException("weight", weight,
+                            "be at most " + a.get(1) + " (what limit '" + name + "' allows at once)");
                 } else {
                     String tokens = (String) a.get(5);
-                    acquired.add(new AcquireResult(status == 1, (String) a.get(1), Duration.ofMillis(number(a.get(2))),
+                    one = new AcquireResult(status == 1, (String) a.get(1), Duration.ofMillis(number(a.get(2))),
                             number(a.get(3)), lease, number(a.get(4)),
-                            tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens), policy));
+                            tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens), policy);
+                }
+                for (int i = 0; i < n; i++) {
+                    acquired.add(one);
                 }
             }
-            return new ExchangeResult(released, acquired);
+            return new ExchangeResult(released, acquired, policy);
         });
     }
 

@@ -6,7 +6,8 @@
 --       4 grants the client made locally since its last call (a held permit handed to its next waiter without a
 --       round trip; only counted here), 5 R = number of releases, 6..5+R permit ids to release,
 --       6+R A = number of acquires, then A triples: permit id (chosen by the client), weight, waiting ticket
---       ('' for a try that never waits)
+--       ('' for a try that never waits); or a counted group '#n', weight, '' standing for n requests of that
+--       weight on a rate-only, non-fair limit (see below)
 -- Acquire: a weighted permit (with a lease) and/or tokens, atomically, both or neither. On a fair limit an acquire
 -- may only take capacity when no ticket is ahead of its own; a denied waiting acquire keeps its place in the queue.
 -- Release: idempotent; an unknown, expired or already released id changes nothing.
@@ -68,7 +69,39 @@ end
 for j = 1, nacq do
   local k = base + 1 + (j - 1) * 3
   local id, weight, ticket = ARGV[k], tonumber(ARGV[k + 1]), ARGV[k + 2]
-  if not pol then
+  if string.sub(id, 1, 1) == '#' then
+    -- A counted group: n requests of this weight for a rate-only, non-fair limit, decided in order in O(1):
+    -- the first k are granted, the rest denied. {9, k, retry if room ran out, retry for the denied, tokens left};
+    -- {8} if the limit is not rate-only and non-fair (any more): the client sends them one by one.
+    local n = tonumber(string.sub(id, 2))
+    if not pol then
+      results[j] = { -1, 'unknown', 0, 0, -1, '' }
+    elseif pol.permits or pol.fair or not pol.rate then
+      results[j] = { 8 }
+    elseif weight > pol.burst then
+      results[j] = { -2, tostring(pol.burst), 0, 0, -1, '' }
+    else
+      if not tokens then
+        tokens = current_tokens(pol, now)
+      end
+      local granted = math.min(n, math.floor((tokens + EPSILON) / weight))
+      if granted > 0 then
+        tokens = math.max(0, tokens - granted * weight)
+        tokens_changed = true
+      end
+      grants = grants + granted
+      denials = denials + (n - granted)
+      local next_retry = 0
+      if tokens + EPSILON < 1 then
+        next_retry = ms_to_tokens(pol, tokens, 1)
+      end
+      local retry_denied = 0
+      if granted < n then
+        retry_denied = ms_to_tokens(pol, tokens, weight)
+      end
+      results[j] = { 9, granted, next_retry, retry_denied, fmt(tokens) }
+    end
+  elseif not pol then
     results[j] = { -1, 'unknown', 0, 0, -1, '' }
   elseif pol.permits and weight > pol.permits then
     results[j] = { -2, tostring(pol.permits), 0, 0, -1, '' }

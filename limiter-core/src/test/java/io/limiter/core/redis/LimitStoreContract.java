@@ -362,6 +362,45 @@ public abstract class LimitStoreContract {
     }
 
     @Test
+    void countedGroupsOnARateOnlyLimitGrantExactlyWhatTheBucketHoldsInOrder() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().rate(1, Duration.ofHours(1)).burst(5).build()));
+        List<LimitStore.AcquireRequest> requests = new java.util.ArrayList<>();
+        int[] weights = {1, 1, 2, 2, 1, 1, 1};
+        for (int i = 0; i < weights.length; i++) {
+            requests.add(new LimitStore.AcquireRequest("r" + i, weights[i], ""));
+        }
+        LimitStore.ExchangeResult r = join(store.exchange(n, "me", Duration.ZERO, List.of(), false, requests, 0,
+                true));
+        // 5 tokens, in order: 1 + 1 + 2 fit, then 2 does not, then 1 fits, then none is left.
+        List<Boolean> granted = new java.util.ArrayList<>();
+        for (int i = 0; i < weights.length; i++) {
+            granted.add(r.acquired(i).granted());
+        }
+        assertThat(granted).containsExactly(true, true, true, false, true, false, false);
+        assertThat(r.acquired(3).retryAfter()).isPositive();
+        assertThat(r.acquired(6).retryAfter()).isPositive();
+        assertThat(r.acquired(4).roomLeft()).isFalse();
+        assertThat(redis.hgetall(prefix + ":{" + n + "}:stats")).containsEntry("grants", "4")
+                .containsEntry("denials", "3");
+        // The same, one by one, agrees with the counted decision: nothing is left.
+        assertThat(join(store.acquire(n, "one-more", 1, "me")).granted()).isFalse();
+    }
+
+    @Test
+    void countedGroupsOnALimitWithPermitsAreSentBackUndecided() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(3).build()));
+        LimitStore.ExchangeResult r = join(store.exchange(n, "me", Duration.ZERO, List.of(), false,
+                List.of(new LimitStore.AcquireRequest("x", 1, ""), new LimitStore.AcquireRequest("y", 1, "")), 0,
+                true));
+        assertThatThrownBy(() -> r.acquired(0)).isInstanceOf(LimitStore.NotCounted.class);
+        assertThatThrownBy(() -> r.acquired(1)).isInstanceOf(LimitStore.NotCounted.class);
+        assertThat(r.policy().permits()).isEqualTo(3);
+        assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isZero();
+    }
+
+    @Test
     void oneExchangeReleasesThenGrantsInOrderAndAnnouncesOnlyFreeCapacity() throws Exception {
         String n = name();
         join(store.define(n, LimitPolicy.builder().concurrency(2).build()));
