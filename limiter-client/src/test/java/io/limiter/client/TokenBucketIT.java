@@ -91,4 +91,61 @@ class TokenBucketIT {
             assertThat(limiter.tryAcquire()).isEmpty();
         }
     }
+
+    @Test
+    void requestsInFlightWhenARateOnlyLimitGainsPermitsAreDecidedOneByOneAndTheCapHolds() throws Exception {
+        String name = "bucket-" + UUID.randomUUID().toString().substring(0, 8);
+        try (LimiterClient client = LimiterClient.create(redis.uri())) {
+            // Rate-only: 16 threads' tries go as counted groups.
+            client.define(name, LimitPolicy.builder().rate(1_000_000, Duration.ofSeconds(1)).build());
+            DistributedLimiter limiter = client.limiter(name);
+            java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger highestAfter = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicLong grantsAfter = new AtomicLong();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                Thread th = new Thread(() -> {
+                    try {
+                        while (System.nanoTime() < end) {
+                            boolean after = changed.get();
+                            java.util.Optional<Permit> p = limiter.tryAcquire();
+                            if (p.isPresent()) {
+                                try (Permit permit = p.get()) {
+                                    int now = holding.incrementAndGet();
+                                    if (after) {
+                                        grantsAfter.incrementAndGet();
+                                        highestAfter.accumulateAndGet(now, Math::max);
+                                    }
+                                    holding.decrementAndGet();
+                                }
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                th.start();
+                threads.add(th);
+            }
+            Thread.sleep(800);
+            // Now with a concurrency part: counted groups in flight come back undecided and go one by one.
+            client.replace(name, LimitPolicy.builder().concurrency(3).lease(Duration.ofSeconds(30))
+                    .rate(1_000_000, Duration.ofSeconds(1)).build());
+            Thread.sleep(200); // let calls sent before the change answer
+            changed.set(true);
+            for (Thread th : threads) {
+                th.join(20_000);
+                assertThat(th.isAlive()).as("no request is left hanging").isFalse();
+            }
+            System.out.printf("rate-only -> permits mid-run: %d grants after the change, highest %d held at once "
+                    + "(cap 3)%n", grantsAfter.get(), highestAfter.get());
+            assertThat(failure.get()).as("no request failed").isNull();
+            assertThat(grantsAfter.get()).isPositive();
+            assertThat(highestAfter.get()).isLessThanOrEqualTo(3);
+        }
+    }
 }
