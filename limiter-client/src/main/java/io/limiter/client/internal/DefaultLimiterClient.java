@@ -161,7 +161,10 @@ public final class DefaultLimiterClient implements LimiterClient {
         return listeners;
     }
 
-    /** A health flag for one limit; the client's listeners hear when the first limit loses Redis and the last regains it. */
+    /**
+     * A health flag for one limit; the client's listeners hear when the first limit loses Redis and the last
+     * regains it.
+     */
     RedisHealth newHealth(String limit) {
         return new RedisHealth(store, limit, timer, this::healthChanged);
     }

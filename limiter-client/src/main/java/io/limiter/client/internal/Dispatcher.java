@@ -18,9 +18,10 @@ import java.util.function.BiConsumer;
  * flight (pipelined on the connection; {@value #MAX_IN_FLIGHT_COUNTED} for a rate-only, non-fair limit); whatever
  * arrives meanwhile (acquire attempts, releases) goes out together in the next one, as soon as one answers. On a
  * rate-only, non-fair limit the batch's requests go as counted groups (one "n of weight w" per run of equal
- * weights) that the script decides in one step, first come first served. An uncontended request goes out at once (one round trip); under load, many
- * requests share one round trip, and grants stay exact because the script decides each request in order (calls on
- * one connection run in the order they were sent; batches are sent in the order they were taken). A release goes out
+ * weights) that the script decides in one step, first come first served. An uncontended request goes out at once
+ * (one round trip); under load, many requests share one round trip, and grants stay exact because the script
+ * decides each request in order (calls on one connection run in the order they were sent; batches are sent in the
+ * order they were taken). A release goes out
  * in the same call as any acquire queued after it, or in an earlier one, which is what lets {@code Permit.close()}
  * return without waiting for Redis. If a call's answer is lost (a timeout), the permits it may have granted are
  * released with the next call. A batch that releases permits also carries as many of this limit's sleeping waiters

@@ -84,7 +84,10 @@ final class LettuceStandalone implements LettuceTopology {
         return c;
     }
 
-    /** After a reconnect: subscribe again (Lettuce does too; idempotent) and tell listeners they may have missed some. */
+    /**
+     * After a reconnect: subscribe again (Lettuce does too; idempotent) and tell listeners they may have missed
+     * messages.
+     */
     private void resubscribe(StatefulRedisPubSubConnection<String, String> c) {
         String[] channels = backend.channels().toArray(new String[0]);
         if (channels.length == 0) {
