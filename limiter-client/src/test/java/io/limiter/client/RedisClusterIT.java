@@ -14,16 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -141,7 +137,7 @@ class RedisClusterIT {
     void aReleaseWakesAWaiterOfAnotherClientAtOnce() throws Exception {
         for (RedisProcess master : cluster.masters()) {
             String name = limitOn(master);
-            Duration waited = waitForARelease(name);
+            Duration waited = FailoverProbe.wokenAfterRelease(a, b, name, CAP);
             System.out.printf("cluster: waiter on %s (master port %d) woken %d ms after the release%n", name,
                     master.port(), waited.toMillis());
             assertThat(waited).as("woken by the notification, not by the 30 s lease running out")
@@ -155,88 +151,31 @@ class RedisClusterIT {
         String name = limit(0);
         RedisProcess victim = masterOf(name);
         String other = limitOnOtherMasterThan(victim);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
-        AtomicLong firstSuccessAfterKill = new AtomicLong();
-        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
-        AtomicInteger failures = new AtomicInteger();
-        AtomicInteger otherFailures = new AtomicInteger();
-        AtomicInteger otherSuccesses = new AtomicInteger();
-        CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> {
-            while (!stop.get()) {
-                long startedAt = System.nanoTime();
-                try (Permit p = a.limiter(name).acquire(Duration.ofSeconds(1))) {
-                    long now = System.nanoTime();
-                    lastSuccessNanos.set(now);
-                    if (startedAt > killedAt.get()) {
-                        firstSuccessAfterKill.compareAndSet(0, now);
-                    }
-                } catch (RuntimeException e) {
-                    failures.incrementAndGet();
-                    sleep(50);
-                }
-            }
-        });
-        CompletableFuture<Void> otherLoop = CompletableFuture.runAsync(() -> {
-            while (!stop.get()) {
-                try (Permit p = a.limiter(other).acquire(Duration.ofSeconds(1))) {
-                    otherSuccesses.incrementAndGet();
-                    sleep(5);
-                } catch (RuntimeException e) {
-                    otherFailures.incrementAndGet();
-                    sleep(50);
-                }
-            }
-        });
-        sleep(500);
-        assertThat(failures.get()).as("failures before the kill").isZero();
-        victim.kill();
-        killedAt.set(System.nanoTime()); // only acquires started after the master is gone count
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (firstSuccessAfterKill.get() == 0 && System.nanoTime() < deadline) {
-            sleep(50);
+        Duration resumedAfter;
+        int failures;
+        FailoverProbe otherShard = new FailoverProbe(a.limiter(other), 5);
+        try (FailoverProbe probe = new FailoverProbe(a.limiter(name), 0); otherShard) {
+            sleep(500);
+            assertThat(probe.failures()).as("failures before the kill").isZero();
+            victim.kill();
+            probe.faultNow(); // only acquires started after the master is gone count
+            resumedAfter = probe.awaitResumed(Duration.ofSeconds(30));
+            failures = probe.failures();
         }
-        stop.set(true);
-        loop.get(10, TimeUnit.SECONDS);
-        otherLoop.get(10, TimeUnit.SECONDS);
-        assertThat(firstSuccessAfterKill.get()).as("an acquire succeeded after the kill").isPositive();
-        Duration resumedAfter = Duration.ofNanos(firstSuccessAfterKill.get() - killedAt.get());
         // Every node's view converges on the promoted replica.
         RedisProcess promoted = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                 .until(() -> masterOf(name), m -> m.port() != victim.port());
         System.out.printf("cluster failover: master port %d killed; limit %s acquired again after %d ms on port %d "
                 + "(%d failed attempts meanwhile); a limit on another shard: %d grants, %d failures%n",
-                victim.port(), name, resumedAfter.toMillis(), promoted.port(), failures.get(), otherSuccesses.get(),
-                otherFailures.get());
+                victim.port(), name, resumedAfter.toMillis(), promoted.port(), failures, otherShard.successes(),
+                otherShard.failures());
         assertThat(resumedAfter).as("time from the kill to the next grant").isLessThan(Duration.ofSeconds(15));
 
         // Notifications follow the shard to its new master.
-        Duration waited = waitForARelease(name);
+        Duration waited = FailoverProbe.wokenAfterRelease(a, b, name, CAP);
         System.out.printf("cluster failover: waiter woken %d ms after a release on the new master%n",
                 waited.toMillis());
         assertThat(waited).isLessThan(Duration.ofSeconds(3));
-    }
-
-    /** One client holds the whole cap, the other waits; returns how long after the release the waiter got in. */
-    private Duration waitForARelease(String name) throws Exception {
-        List<Permit> held = new ArrayList<>();
-        for (int i = 0; i < CAP; i++) {
-            held.add(a.limiter(name).acquire(Duration.ofSeconds(5)));
-        }
-        CompletableFuture<Long> acquiredAt = CompletableFuture.supplyAsync(() -> {
-            try (Permit p = b.limiter(name).acquire(Duration.ofSeconds(20))) {
-                return System.nanoTime();
-            }
-        });
-        sleep(300);
-        assertThat(acquiredAt).as("the waiter waits while the cap is held").isNotDone();
-        long releasedAt = System.nanoTime();
-        held.get(0).releaseAsync().get(5, TimeUnit.SECONDS);
-        long got = acquiredAt.get(25, TimeUnit.SECONDS);
-        for (Permit p : held.subList(1, held.size())) {
-            p.close();
-        }
-        return Duration.ofNanos(Math.max(0, got - releasedAt));
     }
 
     private String limitOn(RedisProcess master) {
@@ -254,11 +193,6 @@ class RedisClusterIT {
     }
 
     private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        FailoverProbe.sleep(ms);
     }
 }

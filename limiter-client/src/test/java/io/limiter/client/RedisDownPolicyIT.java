@@ -179,38 +179,36 @@ class RedisDownPolicyIT {
 
     @Test
     void aStalledRedisMakesAcquiresTimeOutCleanlyAndTheClientRecovers() {
-        LimiterClient client = client(RedisDownPolicy.FAIL_CLOSED);
-        client.define("cap", CAP_4);
-        DistributedLimiter limiter = client.limiter("cap");
-        limiter.acquire(Duration.ofSeconds(1)).releaseAsync().join(); // released in Redis before the stall
-        assertThat(redis.command("CLIENT", "PAUSE", "2500", "ALL")).isEqualTo("+OK");
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> limiter.acquire(Duration.ofSeconds(30)))
-                .isInstanceOf(LimiterUnavailableException.class).hasMessageContaining("did not answer");
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        System.out.printf("stalled Redis (CLIENT PAUSE): acquire failed after %d ms (command timeout 500 ms)%n", ms);
-        assertThat(ms).isBetween(400L, 2000L);
-        await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
-                limiter.acquire(Duration.ofSeconds(1)).close());
+        stallFailsAcquiresCleanlyThenRecovers("CLIENT PAUSE",
+                () -> assertThat(redis.command("CLIENT", "PAUSE", "2500", "ALL")).isEqualTo("+OK"));
     }
 
     @Test
     void aRedisBlockedByDebugSleepMakesAcquiresTimeOutCleanlyAndTheClientRecovers() throws Exception {
+        // DEBUG SLEEP blocks the whole server (not just clients, as CLIENT PAUSE does); the call returns afterwards.
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<String>> sleeping =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        stallFailsAcquiresCleanlyThenRecovers("DEBUG SLEEP", () -> {
+            sleeping.set(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> redis.command("DEBUG", "SLEEP", "2.5")));
+            await().pollDelay(Duration.ofMillis(100)).until(() -> true); // the server is asleep by then
+        });
+        assertThat(sleeping.get().get(10, TimeUnit.SECONDS)).isEqualTo("+OK");
+    }
+
+    /** Starts a stall; an acquire then fails within the command timeout, and acquiring works again after it. */
+    private void stallFailsAcquiresCleanlyThenRecovers(String kind, Runnable stall) {
         LimiterClient client = client(RedisDownPolicy.FAIL_CLOSED);
         client.define("cap", CAP_4);
         DistributedLimiter limiter = client.limiter("cap");
-        limiter.acquire(Duration.ofSeconds(1)).close();
-        // DEBUG SLEEP blocks the whole server (not just clients, as CLIENT PAUSE does); the call returns afterwards.
-        java.util.concurrent.CompletableFuture<String> sleeping =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> redis.command("DEBUG", "SLEEP", "2.5"));
-        Thread.sleep(100);
+        limiter.acquire(Duration.ofSeconds(1)).releaseAsync().join(); // released in Redis before the stall
+        stall.run();
         long start = System.nanoTime();
         assertThatThrownBy(() -> limiter.acquire(Duration.ofSeconds(30)))
                 .isInstanceOf(LimiterUnavailableException.class).hasMessageContaining("did not answer");
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        System.out.printf("stalled Redis (DEBUG SLEEP): acquire failed after %d ms (command timeout 500 ms)%n", ms);
+        System.out.printf("stalled Redis (%s): acquire failed after %d ms (command timeout 500 ms)%n", kind, ms);
         assertThat(ms).isBetween(400L, 2000L);
-        assertThat(sleeping.get(10, TimeUnit.SECONDS)).isEqualTo("+OK");
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
                 limiter.acquire(Duration.ofSeconds(1)).close());
     }
