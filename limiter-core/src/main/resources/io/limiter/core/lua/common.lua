@@ -85,16 +85,17 @@ local function ms_to_first_expiry(now, fallback)
   return fallback
 end
 
--- Keeps the semaphore keys alive exactly as long as their longest lease: idle state leaves no garbage.
-local function expire_semaphore(now)
-  local last = redis.call('ZRANGE', K_HOLDERS, -1, -1, 'WITHSCORES')
-  if last[2] then
-    local ttl = math.ceil(tonumber(last[2]) - now) + 1000
-    redis.call('PEXPIRE', K_HOLDERS, ttl)
-    redis.call('PEXPIRE', K_INFO, ttl)
-    redis.call('PEXPIRE', K_USED, ttl)
-  else
-    redis.call('DEL', K_HOLDERS, K_INFO, K_USED)
+-- Keeps the semaphore keys alive at least as long as any lease (+ 1 s) without touching their expiry on every call:
+-- an expiry below lease + 1 s is raised to twice the lease + 1 s, so it is refreshed about once per lease. Emptied
+-- keys vanish by themselves (Redis deletes an empty zset or hash, and `used` is deleted at zero), so idle state still
+-- leaves no garbage.
+local function keep_semaphore_alive(lease_ms)
+  local ttl = redis.call('PTTL', K_USED)
+  if ttl ~= -2 and ttl < lease_ms + 1000 then
+    local keep = 2 * lease_ms + 1000
+    redis.call('PEXPIRE', K_HOLDERS, keep)
+    redis.call('PEXPIRE', K_INFO, keep)
+    redis.call('PEXPIRE', K_USED, keep)
   end
 end
 

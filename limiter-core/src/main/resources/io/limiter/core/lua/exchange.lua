@@ -33,6 +33,7 @@ if not pol or pol.permits then
   freed = reap(now)
 end
 local used = used_weight()
+local used_before = used
 
 local released = {}
 local nreleased = 0
@@ -116,67 +117,73 @@ for j = 1, nacq do
       denials = denials + 1
       results[j] = { 0, 'queued', ttl > 0 and ttl or 1000, 0, -1, '' }
     else
-      local existing = pol.permits and redis.call('ZSCORE', K_HOLDERS, id) or nil
+      local permits_left = -1
+      local retry_permits, retry_tokens = 0, 0
+      if pol.permits then
+        permits_left = pol.permits - used
+        if permits_left < weight then
+          retry_permits = ms_to_first_expiry(now, pol.lease_ms)
+        end
+      end
+      if pol.rate then
+        if not tokens then
+          tokens = current_tokens(pol, now)
+        end
+        if tokens + EPSILON < weight then
+          retry_tokens = ms_to_tokens(pol, tokens, weight)
+        end
+      end
+      local expiry = pol.permits and floor_now + pol.lease_ms or 0
+      -- The same id again (a client retry after a lost reply) finds its grant in place: it is reported, not repeated.
+      -- On the grant path ZADD NX finds it; a request about to be denied looks it up.
+      local existing = nil
+      if pol.permits then
+        if retry_permits > 0 or retry_tokens > 0 then
+          existing = redis.call('ZSCORE', K_HOLDERS, id)
+        elseif redis.call('ZADD', K_HOLDERS, 'NX', expiry, id) == 0 then
+          existing = redis.call('ZSCORE', K_HOLDERS, id)
+        end
+      end
       if existing then
-        -- The same id again (a client retry after a lost reply): the grant already happened; report it.
         results[j] = { 1, 'ok', 0, tonumber(existing), pol.permits - used, '' }
+      elseif retry_permits > 0 or retry_tokens > 0 then
+        denials = denials + 1
+        if pol.fair and ticket ~= '' then
+          enqueue_ticket(ticket, owner, now, ttl)
+        end
+        results[j] = { 0, retry_permits > 0 and 'permits' or 'tokens', math.max(retry_permits, retry_tokens), 0,
+                       permits_left, tokens and fmt(tokens) or '' }
       else
-        local permits_left = -1
-        local retry_permits, retry_tokens = 0, 0
+        local next_retry = 0
         if pol.permits then
-          permits_left = pol.permits - used
-          if permits_left < weight then
-            retry_permits = ms_to_first_expiry(now, pol.lease_ms)
+          -- Its holders entry was added above (ZADD NX).
+          redis.call('HSET', K_INFO, id, weight .. ':' .. floor_now .. ':' .. owner)
+          used = used + weight
+          taken = taken + weight
+          permits_left = permits_left - weight
+          if permits_left < 1 then
+            next_retry = ms_to_first_expiry(now, pol.lease_ms)
           end
         end
         if pol.rate then
-          if not tokens then
-            tokens = current_tokens(pol, now)
-          end
-          if tokens + EPSILON < weight then
-            retry_tokens = ms_to_tokens(pol, tokens, weight)
+          tokens = math.max(0, tokens - weight)
+          tokens_changed = true
+          if tokens + EPSILON < 1 then
+            next_retry = math.max(next_retry, ms_to_tokens(pol, tokens, 1))
           end
         end
-        if retry_permits > 0 or retry_tokens > 0 then
-          denials = denials + 1
-          if pol.fair and ticket ~= '' then
-            enqueue_ticket(ticket, owner, now, ttl)
-          end
-          results[j] = { 0, retry_permits > 0 and 'permits' or 'tokens', math.max(retry_permits, retry_tokens), 0,
-                         permits_left, tokens and fmt(tokens) or '' }
-        else
-          local expiry, next_retry = 0, 0
-          if pol.permits then
-            expiry = floor_now + pol.lease_ms
-            redis.call('ZADD', K_HOLDERS, expiry, id)
-            redis.call('HSET', K_INFO, id, weight .. ':' .. floor_now .. ':' .. owner)
-            used = used + weight
-            taken = taken + weight
-            permits_left = permits_left - weight
-            if permits_left < 1 then
-              next_retry = ms_to_first_expiry(now, pol.lease_ms)
-            end
-          end
-          if pol.rate then
-            tokens = math.max(0, tokens - weight)
-            tokens_changed = true
-            if tokens + EPSILON < 1 then
-              next_retry = math.max(next_retry, ms_to_tokens(pol, tokens, 1))
-            end
-          end
-          if pol.fair then
-            dequeue_ticket(ticket)
-          end
-          grants = grants + 1
-          results[j] = { 1, 'ok', next_retry, expiry, permits_left, tokens and fmt(tokens) or '' }
+        if pol.fair then
+          dequeue_ticket(ticket)
         end
+        grants = grants + 1
+        results[j] = { 1, 'ok', next_retry, expiry, permits_left, tokens and fmt(tokens) or '' }
       end
     end
   end
 end
 
 -- Write the counters once.
-local delta = used - used_weight()
+local delta = used - used_before
 if delta ~= 0 then
   if used <= 0 then
     redis.call('DEL', K_USED)
@@ -184,8 +191,8 @@ if delta ~= 0 then
     redis.call('INCRBY', K_USED, delta)
   end
 end
-if nreleased > 0 or taken > 0 then
-  expire_semaphore(now)
+if taken > 0 then
+  keep_semaphore_alive(pol.lease_ms)
 end
 if tokens_changed then
   store_tokens(pol, tokens, now)

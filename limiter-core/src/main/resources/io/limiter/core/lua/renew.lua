@@ -42,5 +42,5 @@ end
 if reasserted > 0 then
   redis.call('HINCRBY', K_STATS, 'reasserted', reasserted)
 end
-expire_semaphore(now)
+keep_semaphore_alive(pol.lease_ms)
 return { expiry, pol.lease_ms, lost, reasserted, pol.epoch }
