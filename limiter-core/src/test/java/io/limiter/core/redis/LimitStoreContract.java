@@ -15,6 +15,7 @@ import io.limiter.testing.RedisExtension;
 import io.limiter.testing.RedisProcess;
 import io.limiter.testing.TestRedis;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -229,6 +230,35 @@ public abstract class LimitStoreContract {
     }
 
     @Test
+    void renewingThousandsOfPermitsExtendsEveryHeldOneAndReportsExactlyTheLostOnes() throws Exception {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(10_000).lease(Duration.ofSeconds(5)).build()));
+        List<String> ids = new ArrayList<>();
+        for (int batch = 0; batch < 14; batch++) {
+            List<LimitStore.AcquireRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                String id = "p" + (batch * 500 + i);
+                ids.add(id);
+                requests.add(new LimitStore.AcquireRequest(id, 1, ""));
+            }
+            join(store.exchange(n, "me", Duration.ZERO, List.of(), false, requests));
+        }
+        // Gone on either side of the script's 3,000-id chunks, plus ids that were never held.
+        List<String> released = List.of("p0", "p2999", "p3000", "p6999");
+        join(store.exchange(n, "", Duration.ZERO, released, true, List.of()));
+        List<String> renew = new ArrayList<>(ids);
+        renew.add(3000, "ghost-1");
+        renew.add("ghost-2");
+        Thread.sleep(20);
+        RenewResult r = join(store.renew(n, renew));
+        assertThat(r.lost()).containsExactlyInAnyOrder("p0", "p2999", "p3000", "p6999", "ghost-1", "ghost-2");
+        LimitState s = join(store.state(n, 10_000)).orElseThrow();
+        assertThat(s.permitsInUse()).isEqualTo(7_000 - 4);
+        assertThat(s.holders()).hasSize(7_000 - 4)
+                .allSatisfy(h -> assertThat(h.leaseExpiresAt().toEpochMilli()).isEqualTo(r.leaseExpiresAtMs()));
+    }
+
+    @Test
     void anExpiredLeaseIsReapedAndItsLateReleaseAddsNothing() throws Exception {
         String n = name();
         join(store.define(n, LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(1)).build()));
@@ -373,7 +403,7 @@ public abstract class LimitStoreContract {
     void countedGroupsOnARateOnlyLimitGrantExactlyWhatTheBucketHoldsInOrder() {
         String n = name();
         join(store.define(n, LimitPolicy.builder().rate(1, Duration.ofHours(1)).burst(5).build()));
-        List<LimitStore.AcquireRequest> requests = new java.util.ArrayList<>();
+        List<LimitStore.AcquireRequest> requests = new ArrayList<>();
         int[] weights = {1, 1, 2, 2, 1, 1, 1};
         for (int i = 0; i < weights.length; i++) {
             requests.add(new LimitStore.AcquireRequest("r" + i, weights[i], ""));
