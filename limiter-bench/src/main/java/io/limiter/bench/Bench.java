@@ -32,6 +32,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.redisson.Redisson;
@@ -272,6 +275,52 @@ public final class Bench {
             measure("rate", "Bucket4j Lettuce tryConsume(1)", t, () -> () -> plain.tryConsume(1));
             measure("rate", "Bucket4j Lettuce + batching", t, () -> () -> batched.tryConsume(1));
         }
+        exactness(pm);
+    }
+
+    /**
+     * Grants against what the policy allows, under load: a limiter that decides locally (or on stale state) grants
+     * more than its policy. Each peer is asked for burst 1,000 and 1,000/s; the bound is the policy's over the
+     * measured wall-clock window (which contains every decision, so the bound is generous).
+     */
+    private void exactness(ProxyManager<byte[]> pm) throws Exception {
+        int rate = 1000;
+        Duration d = Duration.ofSeconds(3);
+        line("");
+        line("Exactness under load: burst 1,000 and 1,000/s, 64 threads calling tryAcquire for 3 s; grants against "
+                + "the policy's bound over the measured window:");
+        line("");
+        line("| implementation | granted | allowed | over the bound |");
+        line("|---|---:|---:|---:|");
+        ours.replace("exact", LimitPolicy.builder().rate(rate, Duration.ofSeconds(1)).burst(rate).build());
+        DistributedLimiter limiter = ours.limiter("exact");
+        exactly("ours tryAcquire() (token bucket: burst + rate x time)", d, () -> limiter.tryAcquire().isPresent(),
+                s -> rate + rate * s);
+        BucketConfiguration cfg = BucketConfiguration.builder()
+                .addLimit(l -> l.capacity(rate).refillGreedy(rate, Duration.ofSeconds(1))).build();
+        BucketProxy batched = pm.builder().withOptimization(Optimizations.batching())
+                .build("b4j-exact".getBytes(StandardCharsets.UTF_8), () -> cfg);
+        exactly("Bucket4j Lettuce + batching (token bucket: burst + rate x time)", d, () -> batched.tryConsume(1),
+                s -> rate + rate * s);
+        RRateLimiter rrl = redisson.getRateLimiter("rrl-exact");
+        rrl.delete();
+        rrl.trySetRate(RateType.OVERALL, rate, Duration.ofSeconds(1));
+        exactly("Redisson RRateLimiter (window: rate x started seconds)", d, rrl::tryAcquire,
+                s -> rate * Math.ceil(s));
+    }
+
+    private void exactly(String name, Duration d, BooleanSupplier tryOne,
+            DoubleUnaryOperator allowedOverSeconds) throws Exception {
+        LongAdder granted = new LongAdder();
+        long nanos = Measurement.loop(64, d, () -> () -> {
+            if (tryOne.getAsBoolean()) {
+                granted.increment();
+            }
+        }, null);
+        long allowed = (long) Math.floor(allowedOverSeconds.applyAsDouble(nanos / 1e9));
+        long over = Math.max(0, granted.sum() - allowed);
+        results.put("exact|" + name, new Measurement.Result(granted.sum(), 0, 0, 0, 0, 0, 0, over));
+        line(String.format(Locale.ROOT, "| %s | %d | %d | %d |", name, granted.sum(), allowed, over));
     }
 
     // ---- 4. contention handoff ------------------------------------------------------------------------------
@@ -484,6 +533,10 @@ public final class Bench {
             target("rate tryAcquire >= 0.9x floor", rate.opsPerSec() / floor.opsPerSec(), 0.9, true);
             target("rate tryAcquire >= 3x RRateLimiter", rate.opsPerSec() / rrl.opsPerSec(), 3, true);
             target("rate tryAcquire >= 1x Bucket4j with batching", rate.opsPerSec() / b4j.opsPerSec(), 1, true);
+        }
+        Measurement.Result exact = results.get("exact|ours tryAcquire() (token bucket: burst + rate x time)");
+        if (exact != null) {
+            target("rate: grants over the policy's bound under load (no overshoot)", exact.ops(), 0, false);
         }
         Measurement.Result h = results.get("handoff|ours acquire()");
         if (h != null) {

@@ -51,7 +51,7 @@ final class Measurement {
     }
 
     /** Runs the op in a loop on {@code threads} threads for {@code d}; records latencies (ns) when asked. */
-    private static long loop(int threads, Duration d, Supplier<Op> perThread, Object[] record) throws Exception {
+    static long loop(int threads, Duration d, Supplier<Op> perThread, Object[] record) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
