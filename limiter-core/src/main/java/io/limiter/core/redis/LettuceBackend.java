@@ -25,6 +25,7 @@ import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -220,7 +221,13 @@ public final class LettuceBackend implements RedisBackend {
 
     /** Channels with at least one listener (what a reconnected pub/sub connection must subscribe again). */
     Set<String> channels() {
-        return listeners.keySet();
+        Set<String> out = new HashSet<>();
+        listeners.forEach((channel, set) -> {
+            if (!set.isEmpty()) {
+                out.add(channel);
+            }
+        });
+        return out;
     }
 
     void deliver(String channel, String message) {
