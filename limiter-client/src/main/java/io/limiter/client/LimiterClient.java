@@ -71,7 +71,8 @@ public interface LimiterClient extends AutoCloseable {
     /**
      * Releases every permit still held and waits until Redis answered every release queued before, including those
      * of permits closed just before ({@link Permit#close()} does not wait); best effort, bounded by the command
-     * timeout per limit. Then stops renewing and closes the connections this client opened. Idempotent.
+     * timeout per limit. Then stops renewing and closes the connections this client opened. Idempotent; a call made
+     * while another thread is closing the client returns once that close has finished.
      */
     @Override
     void close();

@@ -344,6 +344,24 @@ class PermitLifecycleIT {
     }
 
     @Test
+    void aSecondCloseRacingTheFirstReturnsOnlyOnceTheReleasesReachedRedis() throws Exception {
+        define(LimitPolicy.builder().concurrency(2).lease(Duration.ofSeconds(60)).build());
+        try (SlowExchanges slow = new SlowExchanges(LettuceBackend.create(redis.uri()), 700);
+                LimiterClient c = LimiterClient.builder().backend(slow).build()) {
+            Permit a = c.limiter(name).acquire(Duration.ofSeconds(1));
+            slow.enabled = true;
+            a.close();
+            // As in the CLI on SIGTERM: a shutdown hook and the main thread both close the client. The one that
+            // comes second must not return (and let the JVM exit) while the first is still flushing the release.
+            CompletableFuture<Void> first = CompletableFuture.runAsync(c::close);
+            Thread.sleep(100);
+            c.close();
+            assertThat(admin.state(name, 10).join().orElseThrow().permitsInUse()).isZero();
+            first.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void anAcquireAfterClosingPermitsAlwaysSeesTheCapacityTheyFreed() {
         // More releases than one exchange call carries (256) pile up behind slow calls: the acquire that follows
         // them must still reach Redis no earlier than the last of them.

@@ -43,6 +43,7 @@ public final class DefaultLimiterClient implements LimiterClient {
     private final ConcurrentMap<String, LimitPolicy> defined = new ConcurrentHashMap<>();
     private volatile int liveInstances = 1;
     private volatile boolean closed;
+    private final Object closeLock = new Object();
 
     public DefaultLimiterClient(ClientConfig config) {
         this.config = config;
@@ -125,10 +126,17 @@ public final class DefaultLimiterClient implements LimiterClient {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        // A second caller (e.g. a shutdown hook racing the main thread) waits until the first has finished closing,
+        // so neither returns while queued releases are still being flushed.
+        synchronized (closeLock) {
+            if (!closed) {
+                closed = true;
+                closeNow();
+            }
         }
-        closed = true;
+    }
+
+    private void closeNow() {
         for (DefaultLimiter l : limiters.values()) {
             l.shutdown();
         }
