@@ -130,8 +130,29 @@ public final class RedisProcess implements AutoCloseable {
         stop();
     }
 
-    /** Sends one command (inline protocol) and returns the first reply line, e.g. {@code +OK}. */
+    /** Sends one command and returns the first reply line, e.g. {@code +OK}. */
     public String command(String... args) {
+        return call(args, RedisProcess::readLine);
+    }
+
+    /** {@code INFO section}: the whole reply text. */
+    public String info(String section) {
+        return call(new String[] {"INFO", section}, in -> {
+            String header = readLine(in);
+            if (header.isEmpty() || header.charAt(0) != '$') {
+                throw new IOException("unexpected reply to INFO: " + header);
+            }
+            return new String(in.readNBytes(Integer.parseInt(header.substring(1))), StandardCharsets.UTF_8);
+        });
+    }
+
+    /** Reads a reply from the stream of a fresh connection. */
+    private interface ReplyReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /** Sends {@code args} as one RESP command on a fresh connection and reads the reply with {@code reader}. */
+    private <T> T call(String[] args, ReplyReader<T> reader) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(5000);
@@ -143,44 +164,21 @@ public final class RedisProcess implements AutoCloseable {
             OutputStream out = s.getOutputStream();
             out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
-            InputStream in = s.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    line.append((char) c);
-                }
-            }
-            return line.toString();
+            return reader.read(s.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException("redis on port " + port + " did not answer " + args[0], e);
         }
     }
 
-    /** {@code INFO section}: the whole reply text. */
-    public String info(String section) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write(("INFO " + section + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = s.getInputStream();
-            StringBuilder header = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    header.append((char) c);
-                }
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
             }
-            if (header.length() == 0 || header.charAt(0) != '$') {
-                throw new IOException("unexpected reply to INFO: " + header);
-            }
-            byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
-            return new String(body, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("redis on port " + port + " did not answer INFO", e);
         }
+        return line.toString();
     }
 
     private void startProcess() throws IOException {

@@ -17,25 +17,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The backend contract on a real Redis Cluster (3 masters, 3 replicas): every script touches one slot (a
  * {@code CROSSSLOT} error would fail the call), notifications travel by sharded pub/sub, listing scans every
- * master. Plus 200 limits spread over all shards.
+ * master. Plus 200 limits spread over all shards. The same Lettuce backend as {@link LettuceLimitStoreIT}, on a
+ * cluster URI.
  */
-class LettuceClusterLimitStoreIT extends LimitStoreContract {
+class LettuceClusterLimitStoreIT extends LettuceLimitStoreIT {
     private LocalRedisCluster cluster;
 
     @Override
     protected String redisUri(TestRedis testRedis) {
         cluster = LocalRedisCluster.start(3, 1);
         return cluster.uri();
-    }
-
-    @Override
-    protected RedisBackend newBackend(String redisUri) {
-        return LettuceBackend.create(redisUri);
-    }
-
-    @Override
-    protected void closeBackend(RedisBackend backend) {
-        backend.close();
     }
 
     @Override
