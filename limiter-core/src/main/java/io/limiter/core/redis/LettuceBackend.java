@@ -160,12 +160,16 @@ public final class LettuceBackend implements RedisBackend {
         Script s = topology.variant(script);
         String[] k = keys.toArray(new String[0]);
         String[] a = args.toArray(new String[0]);
+        // EVALSHA, then EVAL on NOSCRIPT (a restart or SCRIPT FLUSH), within one command timeout in all: the
+        // fallback never doubles the time a caller waits before failing closed. (Ordering across such a fallback is
+        // the caller's concern: the client repeats unanswered releases in its later calls.)
         return topology.commands()
                 .thenCompose(c -> c.<Object>evalsha(s.sha1(), ScriptOutputType.MULTI, k, a)
                         .toCompletableFuture()
                         .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
                                 ? c.<Object>eval(s.source(), ScriptOutputType.MULTI, k, a).toCompletableFuture()
-                                : CompletableFuture.failedFuture(e)))
+                                : CompletableFuture.failedFuture(e))
+                        .orTimeout(commandTimeout.toNanos(), TimeUnit.NANOSECONDS))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(script.name(), e)));
     }
 
@@ -249,7 +253,7 @@ public final class LettuceBackend implements RedisBackend {
         if (cause instanceof LimiterException) {
             return cause;
         }
-        if (cause instanceof RedisCommandTimeoutException) {
+        if (cause instanceof RedisCommandTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
             return new LimiterUnavailableException(
                     "Redis at " + displayUri + " did not answer " + what + " within " + commandTimeout, cause);
         }
