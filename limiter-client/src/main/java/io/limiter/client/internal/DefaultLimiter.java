@@ -360,18 +360,19 @@ final class DefaultLimiter implements DistributedLimiter {
         }
         w.state = State.ATTEMPTING;
         attempting++;
-        return dispatcher.offer(request(w));
+        return dispatcher.offer(request(w, false));
     }
 
     private void attempt(Waiter w) {
-        dispatcher.acquire(request(w));
+        dispatcher.acquire(request(w, false));
     }
 
-    private Dispatcher.Acquire request(Waiter w) {
+    /** @param handOff the attempt rides a release of this process (a hand-off) */
+    private Dispatcher.Acquire request(Waiter w, boolean handOff) {
         String id = newPermitId();
         long sentAt = clock.nanoTime();
         return new Dispatcher.Acquire(new LimitStore.AcquireRequest(id, w.weight, w.singleShot ? "" : w.ticket),
-                (r, e) -> onResult(w, id, sentAt, r, e));
+                (r, e) -> onResult(w, id, sentAt, handOff, r, e));
     }
 
     /**
@@ -397,19 +398,18 @@ final class DefaultLimiter implements DistributedLimiter {
                 if (w.state == State.SLEEPING && !w.future.isDone()) {
                     w.state = State.ATTEMPTING;
                     attempting++;
-                    w.handedOff = true;
                     chosen.add(w);
                 }
             }
         }
         List<Dispatcher.Acquire> out = new ArrayList<>(chosen.size());
         for (Waiter w : chosen) {
-            out.add(request(w));
+            out.add(request(w, true));
         }
         return out;
     }
 
-    private void onResult(Waiter w, String id, long sentAt, AcquireResult r, Throwable e) {
+    private void onResult(Waiter w, String id, long sentAt, boolean handOff, AcquireResult r, Throwable e) {
         if (e != null) {
             Throwable cause = Futures.unwrap(e);
             if (cause instanceof UnknownLimitException missing && !w.redefined) {
@@ -447,8 +447,7 @@ final class DefaultLimiter implements DistributedLimiter {
                 // A hand-off takes the capacity its own release freed; room left beyond it is capacity another
                 // instance was told about (a shared release) or freed elsewhere: it is not chased by waking the next
                 // local waiter, so a busy process cannot keep a non-fair cap to itself.
-                wakeNext = r.roomLeft() && hasSleeper() && attempting == 0 && !w.handedOff;
-                w.handedOff = false;
+                wakeNext = r.roomLeft() && hasSleeper() && attempting == 0 && !handOff;
                 if (!wakeNext && hasSleeper()) {
                     armTimer(r.retryAfter());
                 }
@@ -748,8 +747,6 @@ final class DefaultLimiter implements DistributedLimiter {
         State state = State.ATTEMPTING;
         boolean redefined;
         boolean wakePending;
-        /** Its current attempt rides a release of this process (a hand-off). */
-        boolean handedOff;
         boolean queuedTicket;
 
         Waiter(int weight, Duration timeout, boolean singleShot, boolean tryOnly, long startNanos) {
