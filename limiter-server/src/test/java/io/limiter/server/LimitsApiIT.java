@@ -162,7 +162,7 @@ class LimitsApiIT implements TestPropertyProvider {
         Api.Reply put = api.put("/api/limits/" + encoded, "{\"permits\": 1}");
         assertThat(put.status()).as(put.toString()).isEqualTo(400);
         assertThat(put.map()).containsEntry("field", "name")
-                .containsEntry("rule", "match [A-Za-z0-9._:-]{1,128}");
+                .containsEntry("rule", "match [A-Za-z0-9._:-]{1,128} and not be . or ..");
         assertThat(api.get("/api/limits/" + encoded).status()).isEqualTo(400);
         assertThat(api.delete("/api/limits/" + encoded).status()).isEqualTo(400);
         assertThat(snapshot()).isEqualTo(before);
