@@ -262,8 +262,7 @@ public final class LettuceBackend implements RedisBackend {
                     + message, cause);
         }
         if (cause instanceof RedisCommandExecutionException) {
-            return new LimiterException("Redis at " + displayUri + " rejected " + what + ": " + cause.getMessage(),
-                    cause);
+            return ScriptErrors.rejected("Redis at " + displayUri, what, message, cause);
         }
         return new LimiterUnavailableException("Redis at " + displayUri + " is unavailable for " + what + ": "
                 + cause.getMessage(), cause);

@@ -1,5 +1,6 @@
 package io.limiter.server.api;
 
+import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
@@ -16,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps the limiter's exceptions to HTTP: validation 400, unknown limit or permit 404, Redis unreachable 503,
+ * Maps the limiter's exceptions to HTTP: validation 400, unknown limit or permit 404, a limit whose data cannot be
+ * read 409, Redis unreachable 503,
  * anything else from Redis 500. The body comes from {@link ProblemBodyProvider}.
  */
 @Singleton
@@ -36,6 +38,9 @@ public class LimiterExceptionHandlers implements ExceptionHandler<LimiterExcepti
             status = HttpStatus.BAD_REQUEST;
         } else if (e instanceof UnknownLimitException) {
             status = HttpStatus.NOT_FOUND;
+        } else if (e instanceof CorruptLimitException) {
+            status = HttpStatus.CONFLICT;
+            log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.getMessage());
         } else if (e instanceof LimiterUnavailableException) {
             status = HttpStatus.SERVICE_UNAVAILABLE;
             log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.getMessage());

@@ -29,6 +29,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,12 +49,20 @@ public class LimitsController {
     }
 
     @Get
-    @Operation(summary = "Every limit with its policy and a state summary")
+    @Operation(summary = "Every limit with its policy and a state summary",
+            description = "A limit whose data in Redis cannot be read is listed with only its name and an 'error'; "
+                    + "the others are served as usual.")
     @ApiResponse(responseCode = "200", description = "The limits, by name")
     @ApiResponse(responseCode = "503", description = "Redis is unreachable",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletableFuture<List<LimitSummary>> list() {
-        return store.states(0).thenApply(states -> states.stream().map(LimitSummary::of).toList());
+        return store.listing(0).thenApply(l -> {
+            List<LimitSummary> out = new ArrayList<>(l.states().size() + l.unreadable().size());
+            l.states().forEach(st -> out.add(LimitSummary.of(st)));
+            l.unreadable().forEach(e -> out.add(LimitSummary.unreadable(e)));
+            out.sort(Comparator.comparing(LimitSummary::name));
+            return out;
+        });
     }
 
     @Get("/{name}")
@@ -61,6 +71,8 @@ public class LimitsController {
     @ApiResponse(responseCode = "400", description = "The name breaks the naming rule",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "No such limit",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The limit's data in Redis cannot be read (replace or delete it)",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletableFuture<LimitDetail> get(@PathVariable String name) {
         LimitNames.requireValidName(name);
@@ -86,8 +98,8 @@ public class LimitsController {
         LimitNames.requireValidName(name);
         PolicyBody.requireJson(headers.getAll(HttpHeaders.CONTENT_TYPE));
         LimitPolicy policy = PolicyBody.parse(body);
-        return store.replace(name, policy).thenApply(previous -> HttpResponse
-                .status(previous.isPresent() ? HttpStatus.OK : HttpStatus.CREATED).body(PolicyView.of(policy)));
+        return store.replacePolicy(name, policy).thenApply(r -> HttpResponse
+                .status(r.existed() ? HttpStatus.OK : HttpStatus.CREATED).body(PolicyView.of(policy)));
     }
 
     @Delete("/{name}")

@@ -1,5 +1,6 @@
 package io.limiter.server.api;
 
+import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
@@ -46,11 +47,15 @@ public class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Proble
         if (cause instanceof UnknownLimitException || cause instanceof NotFoundException) {
             return Problem.of("not-found", status, title, cause.getMessage(), path);
         }
+        if (cause instanceof CorruptLimitException) {
+            return Problem.of("corrupt-limit", status, title, cause.getMessage(), path);
+        }
         if (cause instanceof LimiterUnavailableException) {
             return Problem.of("redis-unavailable", status, title, cause.getMessage(), path);
         }
         if (cause instanceof LimiterException) {
-            return Problem.of("limiter", status, title, cause.getMessage(), path);
+            return Problem.of("limiter", status, title, status >= 500 ? Messages.SERVER_ERROR : cause.getMessage(),
+                    path);
         }
         return Problem.of(kindOf(status), status, title, detail(context, status, cause), instance(path, cause));
     }
