@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -515,9 +516,10 @@ public final class LimitStore {
             }
             return b.fair("1".equals(f.get("fair"))).build();
         } catch (InvalidPolicyException e) {
-            throw new CorruptLimitException(name, "its stored policy " + f + " breaks a rule: " + e.getMessage());
+            throw new CorruptLimitException(name, "its stored policy " + new TreeMap<>(f) + " breaks a rule: "
+                    + e.getMessage());
         } catch (NumberFormatException | NullPointerException e) {
-            throw new CorruptLimitException(name, "its stored policy " + f + " is not a policy");
+            throw new CorruptLimitException(name, "its stored policy " + new TreeMap<>(f) + " is not a policy");
         }
     }
 

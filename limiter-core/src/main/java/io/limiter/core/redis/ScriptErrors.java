@@ -37,9 +37,13 @@ final class ScriptErrors {
         }
     }
 
+    /** Redisson appends the connection, the command and its arguments (script hash, keys). */
+    private static final Pattern REDISSON_CONTEXT = Pattern.compile("(?s)\\.?\\s*channel: \\[id:.*$");
+
     /** The error message without script internals. */
     static String clean(String message) {
-        return INTERNALS.matcher(String.valueOf(message)).replaceAll("").trim();
+        String m = REDISSON_CONTEXT.matcher(String.valueOf(message)).replaceAll("");
+        return INTERNALS.matcher(m).replaceAll("").trim();
     }
 
     /** The exception for an error reply of Redis to {@code what}. */

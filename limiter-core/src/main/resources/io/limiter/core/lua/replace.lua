@@ -4,15 +4,17 @@
 --   A policy without a concurrency part drops the semaphore state (held permits are reported lost on renewal).
 -- Waiters are notified, so a larger cap is used at once.
 -- ARGV: permits, lease_ms, rate, period_ms, burst, fair ('' for an absent part)
--- Returns {existed (1/0), previous policy (flat field/value list)}
+-- Returns {existed (1/0, also for a damaged policy), previous policy (flat field/value list)}
 -- Also repairs a limit damaged by something else: a key of the wrong type is deleted first, and a previous policy that
 -- is not valid is overwritten without carrying its token level over.
 local kinds = { [K_POLICY] = 'hash', [K_HOLDERS] = 'zset', [K_INFO] = 'hash', [K_USED] = 'string',
                 [K_BUCKET] = 'hash', [K_STATS] = 'hash', [K_QUEUE] = 'zset', [K_QEXP] = 'zset', [K_QOWNER] = 'hash' }
+local damaged = false
 for key, kind in pairs(kinds) do
   local t = redis.call('TYPE', key).ok
   if t ~= 'none' and t ~= kind then
     redis.call('DEL', key)
+    damaged = damaged or key == K_POLICY
   end
 end
 local now = now_ms()
@@ -41,7 +43,7 @@ args[#args + 1] = (old and old.epoch ~= '') and old.epoch or new_epoch()
 redis.call('DEL', K_POLICY)
 redis.call('HSET', K_POLICY, unpack(args))
 redis.call('PUBLISH', K_CHANNEL, 0)
-if old or #previous > 0 then
+if old or damaged or #previous > 0 then
   return { 1, previous }
 end
 return { 0, previous }
