@@ -12,6 +12,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import io.netty.handler.codec.compression.DecompressionException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,21 @@ public class LimiterExceptionHandlers implements ExceptionHandler<LimiterExcepti
         @Override
         public HttpResponse<?> handle(HttpRequest request, NotFoundException e) {
             return respond(processor, request, e, HttpStatus.NOT_FOUND);
+        }
+    }
+
+    /** 400 for a body that does not decompress with its {@code Content-Encoding} (not a server failure). */
+    @Singleton
+    public static class DecompressionHandler implements ExceptionHandler<DecompressionException, HttpResponse<?>> {
+        private final ErrorResponseProcessor<?> processor;
+
+        public DecompressionHandler(ErrorResponseProcessor<?> processor) {
+            this.processor = processor;
+        }
+
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, DecompressionException e) {
+            return respond(processor, request, e, HttpStatus.BAD_REQUEST);
         }
     }
 }
