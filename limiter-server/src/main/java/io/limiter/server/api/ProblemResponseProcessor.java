@@ -37,7 +37,7 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
         }
         MutableHttpResponse<Problem> r = (MutableHttpResponse<Problem>) response;
         if (context.getRequest().getMethod() == HttpMethod.HEAD) {
-            return r;
+            return r.contentType(Problem.CONTENT_TYPE); // what a GET would get, without the body
         }
         return r.body(bodies.body(context, response, cause)).contentType(Problem.CONTENT_TYPE);
     }
