@@ -18,7 +18,7 @@
   /** permit id -> time until which a force-released holder is hidden even if a stale event still lists it */
   const released = new Map();
   const view = { stream: null, redisUp: true, error: null, lastEventAt: 0, selected: null, formFor: null,
-    formDirty: false };
+    formDirty: false, readsProtected: false };
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, cls, text) => {
@@ -31,8 +31,9 @@
   // ---------------------------------------------------------------- stream
 
   function connect() {
-    // EventSource cannot send headers: when the server protects reads, the token goes in the query.
-    const token = sessionStorage.getItem(TOKEN_KEY);
+    // EventSource cannot send headers: only when the server protects reads does the token go in the query (a URL
+    // may end up in logs, so it carries the token only where it is needed).
+    const token = view.readsProtected ? sessionStorage.getItem(TOKEN_KEY) : null;
     const es = new EventSource('/api/limits/stream' + (token ? '?access_token=' + encodeURIComponent(token) : ''));
     view.stream = es;
     es.addEventListener('snapshot', (e) => apply(JSON.parse(e.data), true));
@@ -49,8 +50,13 @@
   async function reconnectAfterError(closed) {
     if (view.stream !== closed) return;
     try {
+      // Ask without the token first: only a server that protects reads needs it.
+      let res = await fetch('/api/limits');
+      view.readsProtected = res.status === 401;
       const token = sessionStorage.getItem(TOKEN_KEY);
-      const res = await fetch('/api/limits', { headers: token ? { Authorization: 'Bearer ' + token } : {} });
+      if (view.readsProtected && token) {
+        res = await fetch('/api/limits', { headers: { Authorization: 'Bearer ' + token } });
+      }
       if (res.status === 401 || res.status === 403) {
         sessionStorage.removeItem(TOKEN_KEY);
         showBanner('stream', 'This server protects reads: the dashboard needs the admin token.');
@@ -92,6 +98,13 @@
     }
     for (const [id, until] of released) {
       if (until < now) released.delete(id);
+    }
+    const unreadable = event.unreadable || [];
+    if (unreadable.length) {
+      showBanner('unreadable', 'Cannot read ' + (unreadable.length === 1 ? 'limit ' : 'limits ')
+          + unreadable.map((u) => u.name).join(', ') + ' from Redis: ' + unreadable.map((u) => u.error).join(' '));
+    } else {
+      hideBanner('unreadable');
     }
     view.redisUp = event.redisUp;
     view.error = event.error || null;

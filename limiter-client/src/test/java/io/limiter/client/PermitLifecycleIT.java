@@ -137,7 +137,7 @@ class PermitLifecycleIT {
         assertThatThrownBy(() -> limiter.acquireAsync(Duration.ofMinutes(5)).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(UnknownLimitException.class);
         assertThatThrownBy(() -> client.limiter("bad name")).isInstanceOf(LimiterValidationException.class)
-                .hasMessage("name must match [A-Za-z0-9._:-]{1,128}, was 'bad name'");
+                .hasMessage("name must match [A-Za-z0-9._:-]{1,128} and not be . or .., was 'bad name'");
     }
 
     @Test

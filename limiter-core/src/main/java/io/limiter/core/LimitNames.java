@@ -5,10 +5,11 @@ import java.util.regex.Pattern;
 
 /**
  * Checks limit names and key prefixes before they reach any Redis key. A limit name is 1 to 128 characters of
- * {@code A-Z a-z 0-9 . _ : -}; a key prefix is 1 to 64 of the same.
+ * {@code A-Z a-z 0-9 . _ : -}, but not {@code .} or {@code ..} (browsers and HTTP clients rewrite those path
+ * segments, so such a limit could not be reached over the admin API); a key prefix is 1 to 64 of the same.
  */
 public final class LimitNames {
-    public static final String NAME_RULE = "match [A-Za-z0-9._:-]{1,128}";
+    public static final String NAME_RULE = "match [A-Za-z0-9._:-]{1,128} and not be . or ..";
     public static final String PREFIX_RULE = "match [A-Za-z0-9._:-]{1,64}";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -25,7 +26,7 @@ public final class LimitNames {
      */
     public static String requireValidName(String name) {
         Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
+        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new LimiterValidationException("name", name, NAME_RULE);
         }
         return name;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link LimitPolicy} from loose fields, as they come from JSON, configuration files or the command line:
@@ -17,6 +18,13 @@ import java.util.Map;
 public final class PolicyFields {
     /** The fields a policy has, in order. */
     public static final List<String> NAMES = List.of("permits", "lease", "rate", "period", "burst", "fair");
+    /** The rule of a field that must be a whole number. */
+    public static final String WHOLE = "be a whole number";
+    /** The rule of a field that must be a boolean. */
+    public static final String BOOLEAN = "be true or false";
+
+    /** A whole number as text: an optional minus and digits, nothing around them. */
+    private static final Pattern WHOLE_TEXT = Pattern.compile("-?[0-9]+");
 
     private PolicyFields() {
     }
@@ -98,6 +106,18 @@ public final class PolicyFields {
         return m;
     }
 
+    /** The range rule of a whole-number field, shown when a number is far out of range. */
+    private static String rangeRule(String field) {
+        switch (field) {
+            case "permits":
+                return LimitPolicy.Rules.PERMITS;
+            case "rate":
+                return LimitPolicy.Rules.RATE;
+            default:
+                return LimitPolicy.Rules.BURST;
+        }
+    }
+
     private static Long whole(String field, Object v, boolean numbersAsText) {
         if (v == null) {
             return null;
@@ -106,28 +126,52 @@ public final class PolicyFields {
             return ((Number) v).longValue();
         }
         if (v instanceof BigInteger) {
-            BigInteger b = (BigInteger) v;
-            if (b.bitLength() < 64) {
-                return b.longValue();
-            }
-            throw new LimiterValidationException(field, v, "be a whole number");
+            return exact(field, new BigDecimal((BigInteger) v), v);
         }
-        if (v instanceof BigDecimal || v instanceof Double || v instanceof Float) {
-            BigDecimal d = new BigDecimal(v.toString());
-            try {
-                return d.longValueExact();
-            } catch (ArithmeticException e) {
-                throw new LimiterValidationException(field, v, "be a whole number");
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isNaN(d)) {
+                throw new LimiterValidationException(field, v, WHOLE);
             }
+            if (Double.isInfinite(d)) {
+                throw new InvalidPolicyException(field, v, rangeRule(field));
+            }
+            return exact(field, new BigDecimal(v.toString()), v);
+        }
+        if (v instanceof BigDecimal) {
+            return exact(field, (BigDecimal) v, v);
         }
         if (v instanceof String && numbersAsText) {
-            try {
-                return Long.parseLong(((String) v).trim());
-            } catch (NumberFormatException e) {
-                throw new LimiterValidationException(field, v, "be a whole number");
+            String t = (String) v;
+            if (!WHOLE_TEXT.matcher(t).matches()) {
+                throw new LimiterValidationException(field, v, WHOLE);
             }
+            return exact(field, new BigDecimal(t), v);
         }
-        throw new LimiterValidationException(field, v, "be a whole number");
+        throw new LimiterValidationException(field, v, WHOLE);
+    }
+
+    /**
+     * The value of {@code d} if it is whole and fits a long; a fraction breaks the whole-number rule, a whole number
+     * out of range the field's range rule. Never expands a huge exponent ({@code 1e400}) into digits.
+     */
+    private static long exact(String field, BigDecimal d, Object shown) {
+        if (d.signum() == 0) {
+            return 0;
+        }
+        BigDecimal stripped = d.stripTrailingZeros();
+        if (stripped.scale() > 0) {
+            throw new LimiterValidationException(field, shown, WHOLE);
+        }
+        // Digits before the point: a long has at most 19.
+        if (stripped.precision() - stripped.scale() > 19) {
+            throw new InvalidPolicyException(field, shown, rangeRule(field));
+        }
+        try {
+            return stripped.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new InvalidPolicyException(field, shown, rangeRule(field));
+        }
     }
 
     private static boolean bool(String field, Object v, boolean asText) {
@@ -138,12 +182,12 @@ public final class PolicyFields {
             return (Boolean) v;
         }
         if (asText && v instanceof String) {
-            String t = ((String) v).trim();
+            String t = (String) v;
             if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
                 return Boolean.parseBoolean(t);
             }
         }
-        throw new LimiterValidationException(field, v, "be true or false");
+        throw new LimiterValidationException(field, v, BOOLEAN);
     }
 
     private static Duration duration(String field, Object v) {
@@ -151,7 +195,8 @@ public final class PolicyFields {
             return null;
         }
         if (v instanceof String) {
-            return Durations.parse(field, (String) v);
+            return Durations.parse(field, (String) v,
+                    field.equals("lease") ? LimitPolicy.Rules.LEASE : LimitPolicy.Rules.PERIOD);
         }
         throw new LimiterValidationException(field, v, Durations.RULE);
     }

@@ -122,13 +122,18 @@ class LimitPolicyConfigTest {
         assertThat(LimitNames.requireValidName("payments.eu-1:v2_x")).isEqualTo("payments.eu-1:v2_x");
         assertThatThrownBy(() -> LimitNames.requireValidName("a{b}"))
                 .isInstanceOf(LimiterValidationException.class)
-                .hasMessage("name must match [A-Za-z0-9._:-]{1,128}, was 'a{b}'");
+                .hasMessage("name must match [A-Za-z0-9._:-]{1,128} and not be . or .., was 'a{b}'");
         assertThatThrownBy(() -> LimitNames.requireValidName(""))
-                .hasMessage("name must match [A-Za-z0-9._:-]{1,128}, was ''");
+                .hasMessage("name must match [A-Za-z0-9._:-]{1,128} and not be . or .., was ''");
         assertThatThrownBy(() -> LimitNames.requireValidName("x".repeat(129)))
-                .hasMessageStartingWith("name must match [A-Za-z0-9._:-]{1,128}, was 'xxx");
+                .hasMessageStartingWith("name must match [A-Za-z0-9._:-]{1,128} and not be . or .., was 'xxx");
         assertThatThrownBy(() -> LimitNames.requireValidName("with space"))
-                .hasMessage("name must match [A-Za-z0-9._:-]{1,128}, was 'with space'");
+                .hasMessage("name must match [A-Za-z0-9._:-]{1,128} and not be . or .., was 'with space'");
+        assertThatThrownBy(() -> LimitNames.requireValidName("."))
+                .hasMessage("name must match [A-Za-z0-9._:-]{1,128} and not be . or .., was '.'");
+        assertThatThrownBy(() -> LimitNames.requireValidName(".."))
+                .hasMessage("name must match [A-Za-z0-9._:-]{1,128} and not be . or .., was '..'");
+        assertThat(LimitNames.requireValidName("...")).isEqualTo("...");
         assertThatThrownBy(() -> LimitNames.requireValidName(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("name");
         assertThatThrownBy(() -> LimitNames.requireValidPrefix("a*"))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,6 +67,60 @@ class PolicyFieldsTest {
                 .hasMessage("timeout must be a duration like 500ms, 30s, 2m, 1h, 1d or PT30S, was '5 minutes'");
         assertThatThrownBy(() -> Durations.parse("timeout", "P"))
                 .hasMessage("timeout must be a duration like 500ms, 30s, 2m, 1h, 1d or PT30S, was 'P'");
+    }
+
+    @Test
+    void hugeOrInfiniteNumbersBreakTheFieldsRangeRule() {
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", new BigDecimal("1e400")), false))
+                .isInstanceOf(InvalidPolicyException.class)
+                .hasMessage("permits must be between 1 and 1000000, was 1E+400");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("rate", new BigDecimal("-1e400")), false))
+                .hasMessage("rate must be between 1 and 1000000000, was -1E+400");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("rate", 1, "burst", Double.POSITIVE_INFINITY), false))
+                .hasMessage("burst must be between 1 and 1000000000, was Infinity");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", Double.NaN), false))
+                .hasMessage("permits must be a whole number, was NaN");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", new BigInteger("9223372036854775808")), false))
+                .hasMessage("permits must be between 1 and 1000000, was 9223372036854775808");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", "9223372036854775808"), true))
+                .hasMessage("permits must be between 1 and 1000000, was '9223372036854775808'");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", new BigDecimal("1e-1000000000")), false))
+                .hasMessage("permits must be a whole number, was 1E-1000000000");
+    }
+
+    @Test
+    void fractionsAreRejectedHoweverCloseToAWholeNumber() {
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", new BigDecimal("0.99999999999999999")), false))
+                .hasMessage("permits must be a whole number, was 0.99999999999999999");
+        assertThat(PolicyFields.parse(fields("permits", new BigDecimal("2.000")), false).permits()).isEqualTo(2);
+        assertThat(PolicyFields.parse(fields("permits", new BigDecimal("3E+0")), false).permits()).isEqualTo(3);
+    }
+
+    @Test
+    void textIsTakenAsItIsWithoutTrimming() {
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", " 4"), true))
+                .hasMessage("permits must be a whole number, was ' 4'");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", 1, "fair", "true "), true))
+                .hasMessage("fair must be true or false, was 'true '");
+        assertThatThrownBy(() -> Durations.parse("lease", "PT1S\u0000"))
+                .hasMessage("lease must be a duration like 500ms, 30s, 2m, 1h, 1d or PT30S, was 'PT1S\u0000'");
+        assertThatThrownBy(() -> Durations.parse("lease", " 1s"))
+                .hasMessage("lease must be a duration like 500ms, 30s, 2m, 1h, 1d or PT30S, was ' 1s'");
+    }
+
+    @Test
+    void hugeDurationsBreakTheRangeRule() {
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", 1, "lease", "9223372036854775807s"), false))
+                .hasMessage("lease must be between PT1S and PT24H, was PT2562047788015215H30M7S");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", 1, "lease", "9223372036854775808s"), false))
+                .hasMessage("lease must be between PT1S and PT24H, was '9223372036854775808s'");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("rate", 1, "period", "PT99999999999999999999S"), false))
+                .hasMessage("period must be between PT0.001S and PT24H, was 'PT99999999999999999999S'");
+        assertThatThrownBy(() -> PolicyFields.parse(fields("permits", 1, "lease", "PT9223372036854775807S"), false))
+                .hasMessage("lease must be between PT1S and PT24H, was PT2562047788015215H30M7S");
+        assertThatThrownBy(() -> Durations.parse("timeout", "999999999999999d"))
+                .hasMessage("timeout must be at most 106751991167300d, was '999999999999999d'");
+        assertThat(Durations.parse("timeout", "106751991167300d")).isEqualTo(Duration.ofDays(106751991167300L));
     }
 
     @Test

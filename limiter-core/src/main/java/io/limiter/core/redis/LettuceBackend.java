@@ -66,6 +66,10 @@ public final class LettuceBackend implements RedisBackend {
     /** Longest pause between reconnect attempts, so a recovered Redis is found again within about a second. */
     static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
+    /** The words every error caused by a wrong password or user starts its explanation with. */
+    public static final String AUTHENTICATION_FAILED = "authentication failed: check the user and password in the "
+            + "Redis URI";
+
     private static final String URI_RULE = "be redis://[:password@]host[:port][/database], rediss://..., "
             + "redis-sentinel://[:password@]host[:port][,host[:port]...][/database]#master or "
             + "redis-cluster://[:password@]host[:port][,host[:port]...] (rediss-cluster:// for TLS)";
@@ -253,6 +257,11 @@ public final class LettuceBackend implements RedisBackend {
         if (cause instanceof LimiterException) {
             return cause;
         }
+        String refused = authenticationFailure(cause);
+        if (refused != null) {
+            return new LimiterUnavailableException("Redis at " + displayUri + " refused the connection for " + what
+                    + ": " + AUTHENTICATION_FAILED + " (" + refused + ")", cause);
+        }
         if (cause instanceof RedisCommandTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
             return new LimiterUnavailableException(
                     "Redis at " + displayUri + " did not answer " + what + " within " + commandTimeout, cause);
@@ -266,11 +275,23 @@ public final class LettuceBackend implements RedisBackend {
                     + message, cause);
         }
         if (cause instanceof RedisCommandExecutionException) {
-            return new LimiterException("Redis at " + displayUri + " rejected " + what + ": " + cause.getMessage(),
-                    cause);
+            return ScriptErrors.rejected("Redis at " + displayUri, what, message, cause);
         }
         return new LimiterUnavailableException("Redis at " + displayUri + " is unavailable for " + what + ": "
                 + cause.getMessage(), cause);
+    }
+
+    /** Redis's answer when the URI's password (or user) is wrong or missing, anywhere in {@code e}'s causes. */
+    private static String authenticationFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof RedisCommandExecutionException && m != null && (m.startsWith("WRONGPASS")
+                    || m.startsWith("NOAUTH") || m.startsWith("ERR invalid password")
+                    || m.startsWith("ERR AUTH") || m.startsWith("ERR Client sent AUTH"))) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private static void requirePositive(String field, Duration d) {

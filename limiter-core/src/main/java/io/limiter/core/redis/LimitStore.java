@@ -1,11 +1,13 @@
 package io.limiter.core.redis;
 
+import io.limiter.core.CorruptLimitException;
 import io.limiter.core.InvalidPolicyException;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
+import io.limiter.core.internal.Exceptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Typed access to the limiter's scripts: one method per script, one round trip each. Shared by the client
@@ -307,34 +311,49 @@ public final class LimitStore {
                 .thenApply(reply -> number(list(reply).get(0)) == 1);
     }
 
-    /** Reads the live state of a limit, listing at most {@code maxHolders} holders; empty if not defined. */
+    /**
+     * Reads the live state of a limit, listing at most {@code maxHolders} holders; empty if not defined. Fails with
+     * {@link CorruptLimitException} if what Redis holds for it cannot be read (a policy that breaks the rules, a key
+     * of the wrong type).
+     */
     public CompletableFuture<Optional<LimitState>> state(String name, int maxHolders) {
         LimitNames.requireValidName(name);
         return backend.eval(Script.STATE, keys.keys(name), List.of(Integer.toString(maxHolders)))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(corruptIfRejected(name, e)))
                 .thenApply(reply -> {
-                    List<?> r = list(reply);
-                    if (number(r.get(0)) == 0) {
-                        return Optional.empty();
+                    try {
+                        return decodeState(name, reply);
+                    } catch (CorruptLimitException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw new CorruptLimitException(name, ScriptErrors.UNREADABLE);
                     }
-                    LimitPolicy policy = decodePolicy(name, list(r.get(2)));
-                    List<Holder> holders = new ArrayList<>();
-                    for (Object row : list(r.get(6))) {
-                        List<?> h = list(row);
-                        holders.add(new Holder((String) h.get(0), (String) h.get(4), (int) number(h.get(1)),
-                                Instant.ofEpochMilli(number(h.get(2))), Instant.ofEpochMilli(number(h.get(3)))));
-                    }
-                    Map<String, Long> counters = new LinkedHashMap<>();
-                    List<?> stats = list(r.get(5));
-                    for (int i = 0; i + 1 < stats.size(); i += 2) {
-                        counters.put((String) stats.get(i), Long.parseLong((String) stats.get(i + 1)));
-                    }
-                    String tokens = (String) r.get(4);
-                    return Optional.of(new LimitState(name, policy, Instant.ofEpochMilli(number(r.get(1))),
-                            number(r.get(3)), tokens == null || tokens.isEmpty() ? Double.NaN
-                                    : Double.parseDouble(tokens),
-                            Collections.unmodifiableList(holders), (int) number(r.get(7)),
-                            Collections.unmodifiableMap(counters), (int) number(r.get(8))));
                 });
+    }
+
+    private static Optional<LimitState> decodeState(String name, Object reply) {
+        List<?> r = list(reply);
+        if (number(r.get(0)) == 0) {
+            return Optional.empty();
+        }
+        LimitPolicy policy = decodePolicy(name, list(r.get(2)));
+        List<Holder> holders = new ArrayList<>();
+        for (Object row : list(r.get(6))) {
+            List<?> h = list(row);
+            holders.add(new Holder((String) h.get(0), (String) h.get(4), (int) number(h.get(1)),
+                    Instant.ofEpochMilli(number(h.get(2))), Instant.ofEpochMilli(number(h.get(3)))));
+        }
+        Map<String, Long> counters = new LinkedHashMap<>();
+        List<?> stats = list(r.get(5));
+        for (int i = 0; i + 1 < stats.size(); i += 2) {
+            counters.put((String) stats.get(i), Long.parseLong((String) stats.get(i + 1)));
+        }
+        String tokens = (String) r.get(4);
+        return Optional.of(new LimitState(name, policy, Instant.ofEpochMilli(number(r.get(1))),
+                number(r.get(3)), tokens == null || tokens.isEmpty() ? Double.NaN
+                        : Double.parseDouble(tokens),
+                Collections.unmodifiableList(holders), (int) number(r.get(7)),
+                Collections.unmodifiableMap(counters), (int) number(r.get(8))));
     }
 
     /**
@@ -368,15 +387,41 @@ public final class LimitStore {
                 });
     }
 
-    /** Overwrites (or creates) the policy; completes with the previous one, empty if there was none. */
+    /**
+     * Overwrites (or creates) the policy; completes with the previous one, empty if there was none or it could not
+     * be read (see {@link #replacePolicy}).
+     */
     public CompletableFuture<Optional<LimitPolicy>> replace(String name, LimitPolicy policy) {
+        return replacePolicy(name, policy).thenApply(Replaced::previous);
+    }
+
+    /**
+     * What {@link #replacePolicy} did.
+     *
+     * @param existed whether the limit had a policy before, even one that could not be read
+     * @param previous that policy, empty if there was none or it could not be read (it broke the rules)
+     */
+    public record Replaced(boolean existed, Optional<LimitPolicy> previous) {
+    }
+
+    /**
+     * Overwrites (or creates) the policy. Also repairs a limit whose stored policy could not be read: the new policy
+     * replaces it (a policy key of the wrong type is deleted first).
+     */
+    public CompletableFuture<Replaced> replacePolicy(String name, LimitPolicy policy) {
         LimitNames.requireValidName(name);
         Objects.requireNonNull(policy, "policy");
         return backend.eval(Script.REPLACE, keys.keys(name), encodePolicy(policy))
                 .thenApply(reply -> {
                     List<?> r = list(reply);
-                    return number(r.get(0)) == 1 ? Optional.of(decodePolicy(name, list(r.get(1))))
-                            : Optional.<LimitPolicy>empty();
+                    if (number(r.get(0)) != 1) {
+                        return new Replaced(false, Optional.<LimitPolicy>empty());
+                    }
+                    try {
+                        return new Replaced(true, Optional.of(decodePolicy(name, list(r.get(1)))));
+                    } catch (CorruptLimitException e) {
+                        return new Replaced(true, Optional.<LimitPolicy>empty());
+                    }
                 });
     }
 
@@ -389,21 +434,48 @@ public final class LimitStore {
 
     /**
      * The state of every defined limit, sorted by name: one {@code SCAN}, then one pipelined state read per limit,
-     * each listing at most {@code maxHolders} holders. Limits deleted in between are left out.
+     * each listing at most {@code maxHolders} holders. Limits deleted in between, and limits whose data cannot be read
+     * (see {@link #listing}), are left out.
      */
     public CompletableFuture<List<LimitState>> states(int maxHolders) {
+        return listing(maxHolders).thenApply(Listing::states);
+    }
+
+    /**
+     * Every defined limit, sorted by name.
+     *
+     * @param states the limits that could be read
+     * @param unreadable the limits whose data cannot be read, each with why; they do not keep the others from being
+     *     listed
+     */
+    public record Listing(List<LimitState> states, List<CorruptLimitException> unreadable) {
+    }
+
+    /** Like {@link #states(int)}, also naming the limits whose data cannot be read. */
+    public CompletableFuture<Listing> listing(int maxHolders) {
         return list().thenCompose(names -> {
             List<CompletableFuture<Optional<LimitState>>> reads = new ArrayList<>(names.size());
             for (String n : names) {
                 reads.add(state(n, maxHolders));
             }
-            return CompletableFuture.allOf(reads.toArray(new CompletableFuture[0])).thenApply(done -> {
-                List<LimitState> out = new ArrayList<>(reads.size());
-                for (CompletableFuture<Optional<LimitState>> r : reads) {
-                    r.join().ifPresent(out::add);
-                }
-                return out;
-            });
+            return CompletableFuture.allOf(reads.toArray(new CompletableFuture[0]))
+                    .handle((done, failed) -> {
+                        List<LimitState> out = new ArrayList<>(reads.size());
+                        List<CorruptLimitException> unreadable = new ArrayList<>();
+                        for (CompletableFuture<Optional<LimitState>> r : reads) {
+                            try {
+                                r.join().ifPresent(out::add);
+                            } catch (CompletionException e) {
+                                Throwable cause = Exceptions.unwrap(e);
+                                if (!(cause instanceof CorruptLimitException)) {
+                                    throw e; // Redis itself failed: the listing fails
+                                }
+                                unreadable.add((CorruptLimitException) cause);
+                            }
+                        }
+                        return new Listing(Collections.unmodifiableList(out),
+                                Collections.unmodifiableList(unreadable));
+                    });
         });
     }
 
@@ -480,6 +552,11 @@ public final class LimitStore {
                 p.fair() ? "1" : "");
     }
 
+    /**
+     * The policy stored as {@code flat} (field, value, ...).
+     *
+     * @throws CorruptLimitException if it is not a valid policy (written by something other than the limiter)
+     */
     static LimitPolicy decodePolicy(String name, List<?> flat) {
         Map<String, String> f = new LinkedHashMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
@@ -496,10 +573,25 @@ public final class LimitStore {
                         .burst(Long.parseLong(f.get("burst")));
             }
             return b.fair("1".equals(f.get("fair"))).build();
-        } catch (InvalidPolicyException | NumberFormatException | NullPointerException e) {
-            throw new LimiterException("the policy stored for limit '" + name + "' is not valid " + f
-                    + ": " + e.getMessage(), e);
+        } catch (InvalidPolicyException e) {
+            throw new CorruptLimitException(name, "its stored policy " + new TreeMap<>(f) + " breaks a rule: "
+                    + e.getMessage());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new CorruptLimitException(name, "its stored policy " + new TreeMap<>(f) + " is not a policy");
         }
+    }
+
+    /**
+     * The read-only state script failing on a limit (a key of the wrong type, data it cannot parse) is damage to that
+     * limit, reported as such; Redis being unreachable or busy passes unchanged.
+     */
+    private static Throwable corruptIfRejected(String name, Throwable e) {
+        Throwable cause = Exceptions.unwrap(e);
+        if (cause instanceof ScriptErrors.WrongType) {
+            return new CorruptLimitException(name, ScriptErrors.WRONG_TYPE);
+        }
+        return cause instanceof ScriptErrors.Rejected ? new CorruptLimitException(name, ScriptErrors.UNREADABLE)
+                : cause;
     }
 
     private static List<?> list(Object reply) {

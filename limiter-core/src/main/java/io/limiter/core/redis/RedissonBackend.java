@@ -94,7 +94,7 @@ public final class RedissonBackend implements RedisBackend {
                     + t.getMessage(), t);
         }
         if (t instanceof RedisException) {
-            return new LimiterException("Redis (via Redisson) rejected " + what + ": " + t.getMessage(), t);
+            return ScriptErrors.rejected("Redis (via Redisson)", what, t.getMessage(), t);
         }
         return new LimiterUnavailableException("Redis (via Redisson) failed " + what + ": " + t, t);
     }

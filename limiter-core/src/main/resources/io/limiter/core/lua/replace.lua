@@ -4,14 +4,26 @@
 --   A policy without a concurrency part drops the semaphore state (held permits are reported lost on renewal).
 -- Waiters are notified, so a larger cap is used at once.
 -- ARGV: permits, lease_ms, rate, period_ms, burst, fair ('' for an absent part)
--- Returns {existed (1/0), previous policy (flat field/value list)}
+-- Returns {existed (1/0, also for a damaged policy), previous policy (flat field/value list)}
+-- Also repairs a limit damaged by something else: a key of the wrong type is deleted first, and a previous policy that
+-- is not valid is overwritten without carrying its token level over.
+local kinds = { [K_POLICY] = 'hash', [K_HOLDERS] = 'zset', [K_INFO] = 'hash', [K_USED] = 'string',
+                [K_BUCKET] = 'hash', [K_STATS] = 'hash', [K_QUEUE] = 'zset', [K_QEXP] = 'zset', [K_QOWNER] = 'hash' }
+local damaged = false
+for key, kind in pairs(kinds) do
+  local t = redis.call('TYPE', key).ok
+  if t ~= 'none' and t ~= kind then
+    redis.call('DEL', key)
+    damaged = damaged or key == K_POLICY
+  end
+end
 local now = now_ms()
 local old = load_policy()
 local previous = redis.call('HGETALL', K_POLICY)
 local new = { permits = tonumber(ARGV[1]), lease_ms = tonumber(ARGV[2]), rate = tonumber(ARGV[3]),
               period_ms = tonumber(ARGV[4]), burst = tonumber(ARGV[5]) }
 if new.rate then
-  if old and old.rate then
+  if old and old.rate and old.rate >= 1 and old.period_ms and old.period_ms >= 1 and old.burst and old.burst >= 1 then
     local tokens = math.min(current_tokens(old, now), new.burst)
     store_tokens(new, tokens, now)
   end
@@ -39,7 +51,7 @@ end
 redis.call('DEL', K_POLICY)
 redis.call('HSET', K_POLICY, unpack(args))
 redis.call('PUBLISH', K_CHANNEL, 0)
-if old then
+if old or damaged or #previous > 0 then
   return { 1, previous }
 end
 return { 0, previous }

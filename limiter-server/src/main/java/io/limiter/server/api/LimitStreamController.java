@@ -6,8 +6,10 @@ import io.limiter.server.api.Views.LimitFrame;
 import io.limiter.server.api.Views.LimitSummary;
 import io.limiter.server.api.Views.RateView;
 import io.limiter.server.api.Views.StreamEvent;
+import io.limiter.server.api.Views.UnreadableView;
 import io.limiter.server.ops.LimitSampler;
 import io.limiter.server.ops.LimitSampler.Snapshot;
+import io.limiter.server.config.LimiterServerConfig;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -48,9 +50,11 @@ public class LimitStreamController {
     /** Per limit, the Redis time of the last rate point sent; touched only by the one shared update pipeline. */
     private final Map<String, Long> sentUpTo = new HashMap<>();
     private long lastEventNanos;
+    private final Duration keepAlive;
 
-    public LimitStreamController(LimitSampler sampler, JsonMapper json) {
+    public LimitStreamController(LimitSampler sampler, JsonMapper json, LimiterServerConfig config) {
         this.sampler = sampler;
+        this.keepAlive = config.getStreamKeepAlive();
         this.json = json;
         // One subscription to the sampler while any stream is open, none otherwise (so no holders are read).
         this.updates = sampler.updates().doOnSubscribe(s -> forgetSent()).filter(s -> due()).map(this::update)
@@ -68,16 +72,21 @@ public class LimitStreamController {
     @Operation(summary = "Live state of every limit as server-sent events (the dashboard's feed)",
             description = "First event 'snapshot' at once (rates of the last ~5 minutes), then an 'update' event per "
                     + "sampler tick, at most about one per second. Each data line is a StreamEvent: {at, redisUp, "
-                    + "error, limits: [{summary, readAt, rates: [{at, grants, denials}], holders, counters}]}. One Redis read "
-                    + "per tick serves every open stream.")
+                    + "error, limits: [{summary, readAt, rates: [{at, grants, denials}], holders, counters}], "
+                    + "unreadable: [{name, error}]}. One Redis read "
+                    + "per tick serves every open stream. A 'keep-alive' event (data {}) comes every "
+                    + "limiter.stream-keep-alive (10 s).")
     @ApiResponse(responseCode = "200", description = "The event stream")
     public Publisher<Event<String>> stream() {
         // Right after start, nothing has been sampled yet: the first tick is then the snapshot.
         Mono<Event<String>> first = Mono.defer(() -> sampler.latest().at().equals(Instant.EPOCH)
                 ? sampler.updates().next() : Mono.just(sampler.latest()))
                 .map(s -> Event.of(snapshot(s)).name("snapshot"));
-        return first.concatWith(updates.onBackpressureBuffer(SLOW_STREAM_BUFFER, BufferOverflowStrategy.DROP_OLDEST)
-                .map(data -> Event.of(data).name("update")));
+        Flux<Event<String>> events = updates.onBackpressureBuffer(SLOW_STREAM_BUFFER, BufferOverflowStrategy.DROP_OLDEST)
+                .map(data -> Event.of(data).name("update"));
+        // A quiet stream (a long sample interval) still sends something, so it is not closed as an idle connection.
+        Flux<Event<String>> keepAlives = Flux.interval(keepAlive).map(i -> Event.of("{}").name("keep-alive"));
+        return first.concatWith(Flux.merge(events, keepAlives));
     }
 
     private synchronized boolean due() {
@@ -95,7 +104,12 @@ public class LimitStreamController {
         for (LimitState state : s.states()) {
             frames.add(frame(state, sampler.rates(state.name(), 0), s.holdersListed() > 0));
         }
-        return write(new StreamEvent(s.at(), s.redisUp(), s.error(), frames));
+        return write(event(s, frames));
+    }
+
+    private static StreamEvent event(Snapshot s, List<LimitFrame> frames) {
+        return new StreamEvent(s.at(), s.redisUp(), s.error(), frames,
+                s.unreadable().stream().map(UnreadableView::of).toList());
     }
 
     /** The shared pipeline (re)connects: every stream starts with a snapshot, so no older points are owed. */
@@ -121,7 +135,7 @@ public class LimitStreamController {
         }
         sentUpTo.clear();
         sentUpTo.putAll(seen);
-        return write(new StreamEvent(s.at(), s.redisUp(), s.error(), frames));
+        return write(event(s, frames));
     }
 
     private static LimitFrame frame(LimitState s, List<LimitSampler.RatePoint> rates, boolean withHolders) {

@@ -3,7 +3,6 @@ package io.limiter.server.api;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterValidationException;
-import io.limiter.core.PolicyFields;
 import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.server.api.Views.LimitDetail;
@@ -13,6 +12,7 @@ import io.limiter.server.config.LimiterServerConfig;
 import io.limiter.server.ops.LimitSampler;
 import io.limiter.server.redis.RedisConnection;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -22,7 +22,6 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
-import io.micronaut.json.tree.JsonNode;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -30,9 +29,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Manage limits and see their live state. Every method is non-blocking; names are checked before any key. */
@@ -50,12 +49,20 @@ public class LimitsController {
     }
 
     @Get
-    @Operation(summary = "Every limit with its policy and a state summary")
+    @Operation(summary = "Every limit with its policy and a state summary",
+            description = "A limit whose data in Redis cannot be read is listed with only its name and an 'error'; "
+                    + "the others are served as usual.")
     @ApiResponse(responseCode = "200", description = "The limits, by name")
     @ApiResponse(responseCode = "503", description = "Redis is unreachable",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletableFuture<List<LimitSummary>> list() {
-        return store.states(0).thenApply(states -> states.stream().map(LimitSummary::of).toList());
+        return store.listing(0).thenApply(l -> {
+            List<LimitSummary> out = new ArrayList<>(l.states().size() + l.unreadable().size());
+            l.states().forEach(st -> out.add(LimitSummary.of(st)));
+            l.unreadable().forEach(e -> out.add(LimitSummary.unreadable(e)));
+            out.sort(Comparator.comparing(LimitSummary::name));
+            return out;
+        });
     }
 
     @Get("/{name}")
@@ -64,6 +71,8 @@ public class LimitsController {
     @ApiResponse(responseCode = "400", description = "The name breaks the naming rule",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "No such limit",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "The limit's data in Redis cannot be read (replace or delete it)",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletableFuture<LimitDetail> get(@PathVariable String name) {
         LimitNames.requireValidName(name);
@@ -84,12 +93,13 @@ public class LimitsController {
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "No bearer token")
     @ApiResponse(responseCode = "403", description = "Wrong bearer token")
-    public CompletableFuture<HttpResponse<PolicyView>> put(@PathVariable String name,
-            @Body @Schema(implementation = PolicyView.class) @Nullable JsonNode body) {
+    public CompletableFuture<HttpResponse<PolicyView>> put(@PathVariable String name, HttpHeaders headers,
+            @Body @Schema(implementation = PolicyView.class) @Nullable byte[] body) {
         LimitNames.requireValidName(name);
-        LimitPolicy policy = parse(body);
-        return store.replace(name, policy).thenApply(previous -> HttpResponse
-                .status(previous.isPresent() ? HttpStatus.OK : HttpStatus.CREATED).body(PolicyView.of(policy)));
+        PolicyBody.requireJson(headers.getAll(HttpHeaders.CONTENT_TYPE));
+        LimitPolicy policy = PolicyBody.parse(body);
+        return store.replacePolicy(name, policy).thenApply(r -> HttpResponse
+                .status(r.existed() ? HttpStatus.OK : HttpStatus.CREATED).body(PolicyView.of(policy)));
     }
 
     @Delete("/{name}")
@@ -132,63 +142,5 @@ public class LimitsController {
                 throw new NotFoundException("permit '" + permitId + "' is not held on limit '" + name + "'");
             });
         });
-    }
-
-    /** What kind of JSON value a node is, shown (unquoted) as the rejected value. */
-    private enum JsonKind {
-        nothing, array, object, bool, number, string;
-
-        @Override
-        public String toString() {
-            return this == bool ? "a boolean" : this == nothing ? "nothing" : (this == array || this == object
-                    ? "an " : "a ") + name();
-        }
-    }
-
-    private static JsonKind kind(@Nullable JsonNode n) {
-        if (n == null || n.isNull()) {
-            return JsonKind.nothing;
-        }
-        if (n.isArray()) {
-            return JsonKind.array;
-        }
-        if (n.isObject()) {
-            return JsonKind.object;
-        }
-        if (n.isBoolean()) {
-            return JsonKind.bool;
-        }
-        return n.isNumber() ? JsonKind.number : JsonKind.string;
-    }
-
-    private static LimitPolicy parse(@Nullable JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new LimiterValidationException("body", kind(body),
-                    "be a JSON object such as {\"permits\": 10, \"lease\": \"30s\"}");
-        }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : body.entries()) {
-            JsonNode v = e.getValue();
-            Object value;
-            if (v.isNull()) {
-                continue;
-            } else if (v.isNumber()) {
-                value = v.getNumberValue();
-            } else if (v.isString()) {
-                value = v.getStringValue();
-            } else if (v.isBoolean()) {
-                value = v.getBooleanValue();
-            } else {
-                value = kind(v);
-                if (PolicyFields.NAMES.contains(e.getKey())) {
-                    throw new LimiterValidationException(e.getKey(), value,
-                            e.getKey().equals("lease") || e.getKey().equals("period")
-                                    ? io.limiter.core.Durations.RULE
-                                    : e.getKey().equals("fair") ? "be true or false" : "be a whole number");
-                }
-            }
-            fields.put(e.getKey(), value);
-        }
-        return PolicyFields.parse(fields, false);
     }
 }

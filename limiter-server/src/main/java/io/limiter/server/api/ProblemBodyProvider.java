@@ -1,21 +1,29 @@
 package io.limiter.server.api;
 
+import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
 import io.micronaut.context.annotation.Primary;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvider;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import jakarta.inject.Singleton;
 import java.util.stream.Collectors;
 
 /**
  * Makes every error body of the server, Micronaut's own (bad JSON, unknown route, body too large) and ours, an
- * {@code application/problem+json} {@link Problem}. Never includes a stack trace.
+ * {@code application/problem+json} {@link Problem} (written by {@link ProblemResponseProcessor}). Never includes a
+ * stack trace, a class name or a parser setting: besides our own exceptions' messages, only Micronaut's sentences
+ * about what the client sent (method, content type, length) pass through; other details are {@link Messages}.
  */
 @Primary
 @Singleton
@@ -23,10 +31,14 @@ public class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Proble
 
     @Override
     public Problem body(ErrorContext context, HttpResponse<?> response) {
+        return body(context, response, context.getRootCause().orElse(null));
+    }
+
+    /** The problem for {@code response}, caused by {@code cause} (null when unknown). */
+    Problem body(ErrorContext context, HttpResponse<?> response, @Nullable Throwable cause) {
         int status = response.code();
         String title = HttpStatus.valueOf(status).getReason();
         String path = context.getRequest().getPath();
-        Throwable cause = context.getRootCause().orElse(null);
         if (cause instanceof LimiterValidationException) {
             LimiterValidationException v = (LimiterValidationException) cause;
             return new Problem("urn:limiter:problem:validation", title, status, v.getMessage(), path, v.field(),
@@ -35,19 +47,51 @@ public class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Proble
         if (cause instanceof UnknownLimitException || cause instanceof NotFoundException) {
             return Problem.of("not-found", status, title, cause.getMessage(), path);
         }
+        if (cause instanceof CorruptLimitException) {
+            return Problem.of("corrupt-limit", status, title, cause.getMessage(), path);
+        }
         if (cause instanceof LimiterUnavailableException) {
             return Problem.of("redis-unavailable", status, title, cause.getMessage(), path);
         }
         if (cause instanceof LimiterException) {
-            return Problem.of("limiter", status, title, cause.getMessage(), path);
+            return Problem.of("limiter", status, title, status >= 500 ? Messages.SERVER_ERROR : cause.getMessage(),
+                    path);
         }
-        String detail = context.getErrors().stream().map(Error::getMessage)
-                .map(m -> m.replaceAll("\\s*\\(?(start marker )?at \\[Source:[^\\]]*\\]\\)?", ""))
-                .collect(Collectors.joining("; "));
-        if (detail.isEmpty()) {
-            detail = title;
+        return Problem.of(kindOf(status), status, title, detail(context, status, cause), instance(path, cause));
+    }
+
+    /**
+     * Micronaut's own sentence where it names only what the client sent (method, content type, length); a neutral one
+     * of ours otherwise, since its other messages name argument types, parser settings or exceptions.
+     */
+    private static String detail(ErrorContext context, int status, @Nullable Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return Messages.URI_TOO_LONG;
         }
-        return Problem.of(kindOf(status), status, title, detail, path);
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Messages.HEADERS_TOO_LARGE;
+        }
+        if (cause instanceof DecompressionException) {
+            return Messages.BAD_ENCODING;
+        }
+        switch (status) {
+            case 405:
+            case 406:
+            case 413:
+            case 415:
+                String detail = context.getErrors().stream().map(Error::getMessage)
+                        .collect(Collectors.joining("; "));
+                return detail.isEmpty() ? HttpStatus.valueOf(status).getReason() : detail;
+            case 404:
+                return Messages.NO_ROUTE;
+            default:
+                return status >= 500 ? Messages.SERVER_ERROR : Messages.BAD_REQUEST;
+        }
+    }
+
+    /** Micronaut answers a request it could not decode on behalf of a made-up one at {@code /bad-request}. */
+    private static @Nullable String instance(String path, @Nullable Throwable cause) {
+        return cause instanceof TooLongFrameException || cause instanceof DecompressionException ? null : path;
     }
 
     @Override
@@ -65,8 +109,12 @@ public class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Proble
                 return "method-not-allowed";
             case 413:
                 return "payload-too-large";
+            case 414:
+                return "uri-too-long";
             case 415:
                 return "unsupported-media-type";
+            case 431:
+                return "headers-too-large";
             default:
                 return status >= 500 ? "server-error" : "client-error";
         }

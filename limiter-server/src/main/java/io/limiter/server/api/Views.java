@@ -1,6 +1,7 @@
 package io.limiter.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.redis.Holder;
 import io.limiter.core.redis.InstanceInfo;
@@ -31,18 +32,26 @@ public final class Views {
         }
     }
 
-    /** One limit in the list: policy and a state summary. */
+    /**
+     * One limit in the list: policy and a state summary; for a limit whose data in Redis cannot be read, only its name
+     * and {@code error} (why, and how to repair it).
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LimitSummary(String name, PolicyView policy, @Nullable Long permitsInUse, @Nullable Integer permitsCap,
-            @Nullable Double tokensAvailable, @Nullable Long burst, int holders, boolean saturated,
-            @Nullable Integer waiting) {
+    public record LimitSummary(String name, @Nullable PolicyView policy, @Nullable Long permitsInUse,
+            @Nullable Integer permitsCap, @Nullable Double tokensAvailable, @Nullable Long burst, int holders,
+            boolean saturated, @Nullable Integer waiting, @Nullable String error) {
 
         static LimitSummary of(LimitState s) {
             LimitPolicy p = s.policy();
             return new LimitSummary(s.name(), PolicyView.of(p), p.hasConcurrency() ? s.permitsInUse() : null,
                     p.hasConcurrency() ? p.permits() : null, p.hasRate() ? round(s.tokens()) : null,
-                    p.hasRate() ? p.burst() : null, s.holderCount(), Views.saturated(s), p.fair() ? s.queued() : null);
+                    p.hasRate() ? p.burst() : null, s.holderCount(), Views.saturated(s), p.fair() ? s.queued() : null,
+                    null);
+        }
+
+        static LimitSummary unreadable(CorruptLimitException e) {
+            return new LimitSummary(e.limit(), null, null, null, null, null, 0, false, null, e.getMessage());
         }
     }
 
@@ -84,10 +93,26 @@ public final class Views {
      * @param redisUp false when that read failed; {@code limits} are then the last ones read
      * @param error why the read failed, when it did
      * @param limits every limit, by name
+     * @param unreadable limits whose data cannot be read, by name
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record StreamEvent(Instant at, boolean redisUp, @Nullable String error, List<LimitFrame> limits) {
+    public record StreamEvent(Instant at, boolean redisUp, @Nullable String error, List<LimitFrame> limits,
+            List<UnreadableView> unreadable) {
+    }
+
+    /**
+     * A limit whose data in Redis cannot be read (a stored policy that breaks the rules, a key of the wrong type):
+     * left out of {@code limits}, which the others still fill.
+     *
+     * @param name the limit
+     * @param error why, and how to repair it
+     */
+    @Serdeable
+    public record UnreadableView(String name, String error) {
+        static UnreadableView of(CorruptLimitException e) {
+            return new UnreadableView(e.limit(), e.getMessage());
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ public class LimiterServerConfig {
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration commandTimeout = Duration.ofSeconds(2);
     private Duration sampleInterval = Duration.ofSeconds(1);
+    private Duration streamKeepAlive = Duration.ofSeconds(10);
     private int maxHolders = 1000;
 
     /** Redis to use; unset = development mode with an embedded Redis. */
@@ -82,6 +83,18 @@ public class LimiterServerConfig {
 
     public void setSampleInterval(Duration sampleInterval) {
         this.sampleInterval = sampleInterval;
+    }
+
+    /**
+     * How often an open dashboard stream gets a {@code keep-alive} event when nothing else was sent, so a quiet
+     * stream is not closed as idle ({@code micronaut.server.idle-timeout}, 30 s); keep it below that.
+     */
+    public Duration getStreamKeepAlive() {
+        return streamKeepAlive;
+    }
+
+    public void setStreamKeepAlive(Duration streamKeepAlive) {
+        this.streamKeepAlive = streamKeepAlive;
     }
 
     /** An instance not heard from for this long is no longer listed. */

@@ -1,6 +1,8 @@
 package io.limiter.server.ops;
 
 import io.limiter.core.LimitPolicy;
+import io.limiter.core.LimiterUnavailableException;
+import io.limiter.core.internal.Exceptions;
 import io.limiter.core.redis.DefineResult;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.server.config.DeclaredLimit;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +53,15 @@ public class DeclaredLimits {
             try {
                 apply(name, false);
             } catch (Exception e) {
+                Throwable cause = Exceptions.unwrap(e);
+                if (cause instanceof LimiterUnavailableException || cause instanceof TimeoutException) {
+                    // Redis is not there (or refuses us): don't hold the start up waiting for it once per limit.
+                    log.warn("declared limits not applied yet ({}); they are applied once Redis is reachable",
+                            cause instanceof TimeoutException ? "Redis did not answer" : cause.getMessage());
+                    return;
+                }
                 log.warn("declared limit '{}' could not be applied yet ({}); retrying while the server runs", name,
-                        e.getMessage());
+                        cause.getMessage());
             }
         }
     }

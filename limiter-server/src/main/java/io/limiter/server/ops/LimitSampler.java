@@ -1,5 +1,6 @@
 package io.limiter.server.ops;
 
+import io.limiter.core.CorruptLimitException;
 import io.limiter.core.redis.LimitState;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.server.config.LimiterServerConfig;
@@ -44,7 +45,9 @@ public class LimitSampler {
     private final DeclaredLimits declared;
     private final Map<String, Deque<Sample>> history = new ConcurrentHashMap<>();
     private final Sinks.Many<Snapshot> updates = Sinks.many().multicast().directBestEffort();
-    private volatile Snapshot latest = new Snapshot(Instant.EPOCH, List.of(), false, "not sampled yet", 0);
+    private volatile Snapshot latest = new Snapshot(Instant.EPOCH, List.of(), false, "not sampled yet", 0, List.of());
+    /** Limits reported unreadable at the last tick, so each is logged once when it turns unreadable. */
+    private final Set<String> unreadableLogged = ConcurrentHashMap.newKeySet();
     private volatile boolean wasDown;
 
     public LimitSampler(RedisConnection redis, LimiterServerConfig config, LimitMetrics metrics,
@@ -62,9 +65,11 @@ public class LimitSampler {
     /**
      * Every limit's state at one tick; {@code redisUp} false (with the error) when the read failed, in which case
      * {@code states} are the last ones read. {@code holdersListed} is how many holders per limit were asked for
-     * (0: the states list no holders, only their count).
+     * (0: the states list no holders, only their count). {@code unreadable} are the limits whose data in Redis
+     * cannot be read (left out of {@code states}; the others are not affected).
      */
-    public record Snapshot(Instant at, List<LimitState> states, boolean redisUp, String error, int holdersListed) {
+    public record Snapshot(Instant at, List<LimitState> states, boolean redisUp, String error, int holdersListed,
+            List<CorruptLimitException> unreadable) {
     }
 
     /** Grants and denials per second between two consecutive samples, at the later one's Redis time (ms). */
@@ -93,12 +98,22 @@ public class LimitSampler {
         long timeoutMs = config.getCommandTimeout().toMillis() * 3;
         int holders = updates.currentSubscriberCount() > 0 ? Math.min(STREAM_HOLDERS, config.getMaxHolders()) : 0;
         try {
-            List<LimitState> states = store.states(holders).get(timeoutMs, TimeUnit.MILLISECONDS);
+            LimitStore.Listing listing = store.listing(holders).get(timeoutMs, TimeUnit.MILLISECONDS);
+            List<LimitState> states = listing.states();
             Set<String> present = new HashSet<>();
             for (LimitState s : states) {
                 present.add(s.name());
                 record(s);
             }
+            Set<String> unreadable = new HashSet<>();
+            for (CorruptLimitException e : listing.unreadable()) {
+                present.add(e.limit());
+                unreadable.add(e.limit());
+                if (unreadableLogged.add(e.limit())) {
+                    log.warn("{}", e.getMessage());
+                }
+            }
+            unreadableLogged.retainAll(unreadable);
             history.keySet().retainAll(present);
             metrics.update(states);
             declared.reapplyMissing(present);
@@ -106,7 +121,7 @@ public class LimitSampler {
                 log.info("Redis is reachable again");
                 wasDown = false;
             }
-            latest = new Snapshot(Instant.now(), List.copyOf(states), true, null, holders);
+            latest = new Snapshot(Instant.now(), List.copyOf(states), true, null, holders, listing.unreadable());
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
@@ -115,7 +130,7 @@ public class LimitSampler {
                 wasDown = true;
             }
             latest = new Snapshot(Instant.now(), latest.states(), false, String.valueOf(cause.getMessage()),
-                    latest.holdersListed());
+                    latest.holdersListed(), latest.unreadable());
         }
         Snapshot published = latest;
         synchronized (updates) {

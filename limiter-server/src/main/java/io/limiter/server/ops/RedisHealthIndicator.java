@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.reactivestreams.Publisher;
 
 /** {@code /health} component {@code redis}: UP when a script round trip works (with its latency), else DOWN. */
@@ -37,7 +38,10 @@ public class RedisHealthIndicator implements HealthIndicator {
                     details.put("uri", redis.displayUri());
                     details.put("embedded", redis.isEmbedded());
                     if (e != null) {
-                        details.put("error", String.valueOf(Exceptions.unwrap(e).getMessage()));
+                        Throwable cause = Exceptions.unwrap(e);
+                        details.put("error", cause instanceof TimeoutException
+                                ? "Redis at " + redis.displayUri() + " did not answer within " + timeoutMs + " ms"
+                                : String.valueOf(cause.getMessage()));
                         return HealthResult.builder("redis", HealthStatus.DOWN).details(details).build();
                     }
                     details.put("latencyMs", (System.nanoTime() - start) / 1_000_000.0);

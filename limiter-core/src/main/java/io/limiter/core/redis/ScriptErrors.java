@@ -1,0 +1,55 @@
+package io.limiter.core.redis;
+
+import io.limiter.core.LimiterException;
+import java.util.regex.Pattern;
+
+/** Error replies of Redis to a script call, as the limiter reports them: without script hashes or line numbers. */
+final class ScriptErrors {
+    /** What a key of the wrong type makes Redis answer (the limit's data was changed by something else). */
+    static final String WRONG_TYPE = "a key of it holds the wrong type of value";
+
+    /** Redis 7 appends {@code " script: <sha1>, on @user_script:<line>."}; older ones prefix the function. */
+    private static final Pattern INTERNALS = Pattern.compile(
+            "\\s*script: [0-9a-f]{40}, on @user_script:\\d+\\.?|\\(call to f_[0-9a-f]{40}\\):\\s*|@?user_script:\\d+:\\s*|"
+                    + "Error running script\\s*");
+
+    private ScriptErrors() {
+    }
+
+    /** What the state of a limit is called when a read-only script failed on it. */
+    static final String UNREADABLE = "its data in Redis is not what the limiter writes";
+
+    /** Redis answered a script call with an error (not: Redis unreachable or busy). */
+    static class Rejected extends LimiterException {
+        private static final long serialVersionUID = 1L;
+
+        Rejected(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A key of the wrong type: the data of one limit is damaged; the store reports it for that limit. */
+    static final class WrongType extends Rejected {
+        private static final long serialVersionUID = 1L;
+
+        WrongType(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Redisson appends the connection, the command and its arguments (script hash, keys). */
+    private static final Pattern REDISSON_CONTEXT = Pattern.compile("(?s)\\.?\\s*channel: \\[id:.*$");
+
+    /** The error message without script internals. */
+    static String clean(String message) {
+        String m = REDISSON_CONTEXT.matcher(String.valueOf(message)).replaceAll("");
+        return INTERNALS.matcher(m).replaceAll("").trim();
+    }
+
+    /** The exception for an error reply of Redis to {@code what}. */
+    static LimiterException rejected(String redis, String what, String message, Throwable cause) {
+        String clean = clean(message);
+        String text = redis + " rejected " + what + ": " + clean;
+        return clean.contains("WRONGTYPE") ? new WrongType(text, cause) : new Rejected(text, cause);
+    }
+}

@@ -1,0 +1,29 @@
+package io.limiter.server.api;
+
+/**
+ * Every sentence the server writes into a problem's {@code detail} that does not come from a validation rule, in one
+ * place so tests can assert them exactly. None names a class, a script or a parser setting.
+ */
+public final class Messages {
+    /** 401. */
+    public static final String UNAUTHORIZED = "this request needs the header 'Authorization: Bearer <admin token>'";
+    /** 403. */
+    public static final String FORBIDDEN = "the bearer token is not the admin token";
+    /** 400: the header came twice or more. */
+    public static final String ONE_AUTHORIZATION = "send the header 'Authorization' at most once";
+    /** 400 for a request the server cannot read (a malformed path, query, header or body). */
+    public static final String BAD_REQUEST = "the request is malformed";
+    /** 400: a compressed body that does not decompress. */
+    public static final String BAD_ENCODING = "the body cannot be decoded with its Content-Encoding";
+    /** 404 for a path no route serves. */
+    public static final String NO_ROUTE = "nothing is served at this path";
+    /** 414. */
+    public static final String URI_TOO_LONG = "the request line is longer than the server accepts (4096 bytes)";
+    /** 431. */
+    public static final String HEADERS_TOO_LARGE = "the request headers are larger than the server accepts (8192 bytes)";
+    /** 5xx that is not about Redis: the cause is in the server's log, never in the answer. */
+    public static final String SERVER_ERROR = "the server failed to answer this request; its log has the details";
+
+    private Messages() {
+    }
+}
