@@ -14,7 +14,8 @@ final class Messages {
     static final String METHOD_RULE = "be an HTTP method like GET or POST";
     static final String REDIS_URI_REQUIRED = "be set (e.g. redis://127.0.0.1:6379)";
     static final String ROUTE_KEY_RULE = "be one of header:<name>, principal, client-address, path-variable:<name>";
-    static final String METHOD_KEY_RULE = "be one of arg:<parameter>, header:<name>, principal";
+    static final String METHOD_KEY_RULE = "be one of arg:<parameter of the method>, header:<name>, principal";
+    static final String DUPLICATE_LIMIT = "name each limit once per method";
     static final String NOT_NEGATIVE = "be zero or positive";
     static final String POSITIVE = "be positive";
 
