@@ -17,6 +17,7 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,9 +70,20 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
             acquires.add(new HeldPermits.Acquire(client.limiter(r.limit()), r.weight(), r.timeout(), r.shadow()));
         }
         return HeldPermits.acquireMono(acquires)
-                .flatMap(held -> Mono.fromFuture(() -> granted(routes, held))
-                        .map(items -> new Decision(held, items, null))
-                        .doOnCancel(held::close))
+                .flatMap(held -> {
+                    // Until the decision is handed on, a cancel (the client left) releases; after, proceed() owns it.
+                    AtomicBoolean handedOn = new AtomicBoolean();
+                    return Mono.fromFuture(() -> granted(routes, held))
+                            .map(items -> {
+                                handedOn.set(true);
+                                return new Decision(held, items, null);
+                            })
+                            .doOnCancel(() -> {
+                                if (!handedOn.get()) {
+                                    held.close();
+                                }
+                            });
+                })
                 .onErrorResume(e -> Mono.fromFuture(() -> refused(request, routes, Exceptions.unwrap(e))))
                 .flatMapMany(d -> d.answer != null ? Mono.just(d.answer) : proceed(request, chain, routes, d));
     }
@@ -85,8 +97,12 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
         }
         request.setAttribute(HELD, held);
         Flux<MutableHttpResponse<?>> responses = Flux.from(chain.proceed(request));
+        // Once the response is out, the body or the terminated event owns the release: the server takes the one
+        // response and cancels this publisher, which must not release a permit whose body is still streaming.
+        AtomicBoolean answered = new AtomicBoolean();
         return responses
                 .<MutableHttpResponse<?>>map(response -> {
+                    answered.set(true);
                     RateLimitHeaders.write(limits.syntax(), d.items, response);
                     if (response.getBody().orElse(null) instanceof Publisher<?> body) {
                         ((MutableHttpResponse<Object>) response).body(Flux.from(body).doFinally(s -> held.close()));
@@ -94,7 +110,16 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
                     return response;
                 })
                 .doOnError(e -> held.close())
-                .doOnCancel(held::close);
+                .doOnCancel(() -> {
+                    if (!answered.get()) {
+                        held.close();
+                    }
+                })
+                .doOnComplete(() -> {
+                    if (!answered.get()) {
+                        held.close();
+                    }
+                });
     }
 
     /** The rate-limit items after a grant: one state read per limit of a route not in shadow mode. */
