@@ -67,9 +67,6 @@ public @interface Limited {
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
-    @Around
-    @InterceptorBinding
-    @Executable(processOnStartup = true)
     @interface List {
         /** The annotations. */
         Limited[] value();

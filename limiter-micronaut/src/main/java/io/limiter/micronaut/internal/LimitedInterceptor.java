@@ -15,14 +15,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import io.micronaut.core.async.publisher.Publishers;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Runs {@link Limited} methods under their permits: around the call for blocking methods, until the stage completes
  * (or the returned future is cancelled) for {@link CompletionStage} results, and from subscription to completion,
  * error or cancellation for publishers.
  */
-@InterceptorBean({Limited.class, Limited.List.class})
+@InterceptorBean(Limited.class)
 @Requires(property = LimiterClientProperties.PREFIX + ".enabled", notEquals = "false")
 class LimitedInterceptor implements MethodInterceptor<Object, Object> {
     private final LimiterClient client;
@@ -47,16 +50,24 @@ class LimitedInterceptor implements MethodInterceptor<Object, Object> {
         try {
             switch (method.resultType()) {
                 case PUBLISHER:
-                    return method.handleResult(Flux.usingWhen(
-                            HeldPermits.acquireMono(acquires),
-                            held -> method.interceptResultAsPublisher(),
-                            HeldPermits::releaseMono, (held, error) -> held.releaseMono(), HeldPermits::releaseMono));
+                    Class<?> type = context.getReturnType().getType();
+                    Publisher<?> limited = Publishers.isSingle(type)
+                            ? Mono.usingWhen(HeldPermits.acquireMono(acquires),
+                                    h -> Mono.from(method.interceptResultAsPublisher()),
+                                    HeldPermits::releaseMono, (h, error) -> h.releaseMono(), HeldPermits::releaseMono)
+                            : Flux.usingWhen(HeldPermits.acquireMono(acquires),
+                                    h -> method.interceptResultAsPublisher(),
+                                    HeldPermits::releaseMono, (h, error) -> h.releaseMono(), HeldPermits::releaseMono);
+                    return method.handleResult(Publishers.convertPublisher(conversion, limited, type));
                 case COMPLETION_STAGE:
                     return method.handleResult(stage(method, acquires));
                 case SYNCHRONOUS:
                 default:
-                    try (HeldPermits held = HeldPermits.acquire(acquires)) {
+                    HeldPermits permits = HeldPermits.acquire(acquires);
+                    try {
                         return context.proceed();
+                    } finally {
+                        permits.close();
                     }
             }
         } catch (Exception e) {

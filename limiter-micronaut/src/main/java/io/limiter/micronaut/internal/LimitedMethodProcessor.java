@@ -18,7 +18,7 @@ class LimitedMethodProcessor implements ExecutableMethodProcessor<Limited> {
 
     @Override
     public void process(BeanDefinition<?> beanDefinition, ExecutableMethod<?, ?> method) {
-        MethodLimits.of(beanDefinition.getBeanType().getName(), method.getMethodName(), method,
+        MethodLimits.of(method.getDeclaringType().getName(), method.getMethodName(), method,
                 method.getArguments());
     }
 }

@@ -91,7 +91,7 @@ final class MethodLimits {
         if (!valid) {
             throw new ConfigurationException(at + Messages.invalid("key", key, Messages.METHOD_KEY_RULE));
         }
-        throw new ConfigurationException(at + "key " + Messages.KEYED_NOT_AVAILABLE);
+        throw new ConfigurationException(at + "key: " + Messages.KEYED_NOT_AVAILABLE);
     }
 
     /** The acquires for one call. */
