@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,6 +70,8 @@ class HttpLimitFilterIT implements TestPropertyProvider {
         p.put("limiter.client.limits.shadowed.period", "1h");
         p.put("limiter.client.limits.opened.rate", "1");
         p.put("limiter.client.limits.opened.period", "1h");
+        p.put("limiter.client.limits.warm.rate", "1000");
+        p.put("limiter.http.routes.warm.paths", "/api/warm");
         p.put("limiter.http.exempt-paths", "/api/open/exempt");
         p.put("limiter.http.routes.hourly.paths", "/api/hourly");
         p.put("limiter.http.routes.fast.paths", "/api/fast");
@@ -84,6 +87,11 @@ class HttpLimitFilterIT implements TestPropertyProvider {
         Map<String, String> text = new java.util.HashMap<>();
         p.forEach((k, v) -> text.put(k, String.valueOf(v)));
         return text;
+    }
+
+    @BeforeAll
+    void warmUp() {
+        fetch(http.toBlocking(), "/api/warm"); // the first request loads classes and scripts; later timings are tight
     }
 
     @AfterAll
