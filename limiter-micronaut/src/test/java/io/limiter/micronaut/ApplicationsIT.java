@@ -124,6 +124,43 @@ class ApplicationsIT {
     }
 
     @Test
+    void exemptAddressesBelieveForwardedForOnlyFromTrustedProxies() {
+        String prefix = TestSupport.uniquePrefix("addr");
+        Map<String, Object> extra = Map.of("limiter.http.exempt-addresses", "203.0.113.0/24",
+                "limiter.http.trusted-proxies", "127.0.0.1, ::1");
+        try (EmbeddedServer s = start(prefix, extra); HttpClient h = HttpClient.create(s.getURL())) {
+            for (int i = 0; i < 4; i++) { // from a trusted proxy, for an exempt client: never limited
+                HttpResponse<String> r = exchange(h, "203.0.113.7, 127.0.0.1");
+                assertThat(r.code()).isEqualTo(200);
+                assertThat(r.header("RateLimit")).isNull();
+            }
+            // The client is the last hop not a trusted proxy: a forged entry in front of it changes nothing.
+            assertThat(exchange(h, "203.0.113.7, 198.51.100.1").code()).isEqualTo(200); // not exempt: bucket of 2
+            assertThat(exchange(h, "198.51.100.1").code()).isEqualTo(200);
+            assertThat(exchange(h, "198.51.100.1").code()).isEqualTo(429);
+        }
+        try (EmbeddedServer s = start(TestSupport.uniquePrefix("addr"),
+                Map.of("limiter.http.exempt-addresses", "203.0.113.0/24"));
+                HttpClient h = HttpClient.create(s.getURL())) {
+            // No trusted proxies: the header is ignored, so a client cannot claim an exempt address.
+            assertThat(exchange(h, "203.0.113.7").code()).isEqualTo(200);
+            assertThat(exchange(h, "203.0.113.7").code()).isEqualTo(200);
+            assertThat(exchange(h, "203.0.113.7").code()).isEqualTo(429);
+        }
+    }
+
+    private static HttpResponse<String> exchange(HttpClient h, String forwardedFor) {
+        try {
+            return h.toBlocking().exchange(io.micronaut.http.HttpRequest.GET("/api/bucket")
+                    .header("X-Forwarded-For", forwardedFor), String.class);
+        } catch (io.micronaut.http.client.exceptions.HttpClientResponseException e) {
+            @SuppressWarnings("unchecked")
+            HttpResponse<String> r = (HttpResponse<String>) e.getResponse();
+            return r;
+        }
+    }
+
+    @Test
     void disabledMeansNoBeansAndNoFilter() {
         try (ApplicationContext ctx = ApplicationContext.run(Map.of("limiter.client.enabled", "false",
                 "limiter.http.routes.x.paths", "/api/**"))) {
