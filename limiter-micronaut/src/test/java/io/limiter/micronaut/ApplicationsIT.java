@@ -165,6 +165,7 @@ class ApplicationsIT {
         try (ApplicationContext ctx = ApplicationContext.run(Map.of("limiter.client.enabled", "false",
                 "limiter.http.routes.x.paths", "/api/**"))) {
             assertThat(ctx.findBean(LimiterClient.class)).isEmpty();
+            assertThat(ctx.getBean(io.limiter.micronaut.app.LimitedService.class).both()).isEqualTo("both");
         }
     }
 }

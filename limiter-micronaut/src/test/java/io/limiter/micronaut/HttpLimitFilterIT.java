@@ -72,6 +72,7 @@ class HttpLimitFilterIT implements TestPropertyProvider {
         p.put("limiter.client.limits.opened.period", "1h");
         p.put("limiter.client.limits.warm.rate", "1000");
         p.put("limiter.http.routes.warm.paths", "/api/warm");
+        p.put("limiter.http.routes.undefined.paths", "/api/undefined");
         p.put("limiter.http.exempt-paths", "/api/open/exempt");
         p.put("limiter.http.routes.hourly.paths", "/api/hourly");
         p.put("limiter.http.routes.fast.paths", "/api/fast");
@@ -197,6 +198,16 @@ class HttpLimitFilterIT implements TestPropertyProvider {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> TestSupport.state(PREFIX, "streams").permitsInUse() == 0);
         assertThat(fetch(http.toBlocking(), "/api/stream/streams?items=1&ms=1").code()).isEqualTo(200);
+    }
+
+    @Test
+    void aRouteWhoseLimitNobodyDefinedAnswers503() {
+        HttpResponse<String> r = fetch(http.toBlocking(), "/api/undefined");
+        assertThat(r.code()).isEqualTo(503);
+        assertThat(r.header("Content-Type")).isEqualTo(PROBLEM);
+        assertThat(body(r)).isEqualTo("{\"type\":\"urn:limiter:problem:limiter-unavailable\",\"title\":"
+                + "\"Service Unavailable\",\"status\":503,\"detail\":\"the request limiter is unavailable; try"
+                + " again later\",\"instance\":\"/api/undefined\"}");
     }
 
     @Test
