@@ -73,6 +73,8 @@ class HttpLimitFilterIT implements TestPropertyProvider {
         p.put("limiter.client.limits.warm.rate", "1000");
         p.put("limiter.http.routes.warm.paths", "/api/warm");
         p.put("limiter.http.routes.undefined.paths", "/api/undefined");
+        p.put("limiter.http.routes.undefined-shadow.paths", "/api/undefined-shadow");
+        p.put("limiter.http.routes.undefined-shadow.shadow", "true");
         p.put("limiter.http.exempt-paths", "/api/open/exempt");
         p.put("limiter.http.routes.hourly.paths", "/api/hourly");
         p.put("limiter.http.routes.fast.paths", "/api/fast");
@@ -208,6 +210,7 @@ class HttpLimitFilterIT implements TestPropertyProvider {
         assertThat(body(r)).isEqualTo("{\"type\":\"urn:limiter:problem:limiter-unavailable\",\"title\":"
                 + "\"Service Unavailable\",\"status\":503,\"detail\":\"the request limiter is unavailable; try"
                 + " again later\",\"instance\":\"/api/undefined\"}");
+        assertThat(fetch(http.toBlocking(), "/api/undefined-shadow").code()).isEqualTo(200); // shadow: never denies
     }
 
     @Test

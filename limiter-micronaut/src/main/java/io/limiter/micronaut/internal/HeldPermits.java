@@ -2,6 +2,7 @@ package io.limiter.micronaut.internal;
 
 import io.limiter.client.DistributedLimiter;
 import io.limiter.client.Permit;
+import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.internal.Exceptions;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The permits one call or request holds, taken in a fixed order (the caller sorts), all or none. Closing releases
@@ -16,6 +19,7 @@ import java.util.concurrent.Future;
  * at once, so nothing leaks on any path. Thread-safe.
  */
 final class HeldPermits implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeldPermits.class);
 
     /**
      * One permit to take.
@@ -40,11 +44,11 @@ final class HeldPermits implements AutoCloseable {
             for (Acquire a : items) {
                 try {
                     held.add(a.limiter().acquire(a.weight(), a.shadow() ? Duration.ZERO : a.timeout()));
-                } catch (LimiterTimeoutException denied) {
+                } catch (LimiterException e) {
                     if (!a.shadow()) {
-                        throw denied;
+                        throw e;
                     }
-                    held.denied(a);
+                    held.shadowFailed(a, e);
                 }
             }
             return held;
@@ -94,8 +98,8 @@ final class HeldPermits implements AutoCloseable {
                 return;
             }
             Throwable cause = Exceptions.unwrap(e);
-            if (a.shadow() && cause instanceof LimiterTimeoutException) {
-                denied(a);
+            if (a.shadow() && cause instanceof LimiterException) {
+                shadowFailed(a, cause);
                 step(items, i + 1, result);
             } else {
                 close();
@@ -114,8 +118,16 @@ final class HeldPermits implements AutoCloseable {
         p.close();
     }
 
-    private synchronized void denied(Acquire a) {
-        shadowDenied.add(a.limiter().name());
+    /** Shadow mode never denies: a denial is recorded, any other failure (Redis down, no such limit) logged. */
+    private void shadowFailed(Acquire a, Throwable e) {
+        if (e instanceof LimiterTimeoutException) {
+            synchronized (this) {
+                shadowDenied.add(a.limiter().name());
+            }
+        } else {
+            log.warn("shadow limit '{}' could not be used ({}); the call runs anyway", a.limiter().name(),
+                    e.getMessage());
+        }
     }
 
     /** Limits a shadow-mode acquire found no capacity in (the call ran anyway). */
