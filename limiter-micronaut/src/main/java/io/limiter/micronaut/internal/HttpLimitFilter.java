@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
     private final LimiterClient client;
     private final QuotaReader quotas;
     private final ShadowLog shadowLog = new ShadowLog();
+    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - 1_000_000_000L);
 
     HttpLimitFilter(HttpLimits limits, LimiterClient client, QuotaReader quotas) {
         this.limits = limits;
@@ -157,7 +159,14 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
                 return new Decision(null, List.of(), answer);
             });
         }
-        log.warn("{} {} answered 503: {}", request.getMethodName(), path, e.getMessage());
+        long now = System.nanoTime();
+        long last = lastUnavailableLog.get();
+        if (now - last >= 1_000_000_000L && lastUnavailableLog.compareAndSet(last, now)) {
+            log.warn("{} {} answered 503 (logged at most once a second): {}", request.getMethodName(), path,
+                    e.getMessage());
+        } else {
+            log.debug("{} {} answered 503: {}", request.getMethodName(), path, e.getMessage());
+        }
         return CompletableFuture.completedFuture(new Decision(null, List.of(), Problems.unavailable(path)));
     }
 
