@@ -214,6 +214,18 @@ class HttpLimitFilterIT implements TestPropertyProvider {
     }
 
     @Test
+    void aClientLeavingBeforeTheAnswerGivesThePermitBack() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", server.getPort())) {
+            socket.getOutputStream().write(("GET /api/slow/slots?ms=800 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(5)).until(() -> TestSupport.state(PREFIX, "slots").permitsInUse() == 1);
+        } // gone before the controller answers
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestSupport.state(PREFIX, "slots").permitsInUse() == 0);
+        assertThat(limiterClient.limiter("slots").heldCount()).isZero();
+    }
+
+    @Test
     void shadowModeCountsDenialsButNeverDenies() {
         BlockingHttpClient c = http.toBlocking();
         for (int i = 0; i < 5; i++) {
