@@ -128,7 +128,7 @@ class LimitsApiIT implements TestPropertyProvider {
         "{}|policy|'empty'|have a concurrency part, a rate part, or both",
         "{\"permits\": 2, \"colour\": \"red\"}|colour|'red'|not be given: a policy has only the fields permits, lease, rate, period, burst, fair",
         "{\"permits\": [1]}|permits|an array|be a whole number",
-        "[1, 2]|body|an array|be a JSON object such as {\"permits\": 10, \"lease\": \"30s\"}",
+        "[1, 2]|body|an array|be one JSON object such as {\"permits\": 10, \"lease\": \"30s\"}",
     })
     void badPoliciesAre400WithFieldValueAndRuleAndChangeNothing(String testCase) {
         String[] c = testCase.split("\\|");
