@@ -252,16 +252,16 @@ final class DefaultLimiter implements DistributedLimiter {
     /** The subscription is up (or failed): the waiters queued meanwhile attempt (or fail) in their call order. */
     private void subscribed(Throwable e) {
         if (e == null) {
-            boolean send = false;
+            int slots = 0;
             synchronized (this) {
                 for (Waiter w : queue) {
-                    if (w.state == State.PENDING && !w.future.isDone()) {
-                        send |= admit(w);
+                    if (w.state == State.PENDING && !w.future.isDone() && admit(w)) {
+                        slots++;
                     }
                 }
             }
-            if (send) {
-                dispatcher.send();
+            for (int i = 0; i < slots; i++) {
+                dispatcher.send(); // one per call slot taken (a send with nothing left gives its slot back)
             }
             return;
         }

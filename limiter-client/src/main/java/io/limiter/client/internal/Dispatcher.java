@@ -77,6 +77,7 @@ final class Dispatcher {
         final boolean compensation;
         int carriedBy;
         boolean everSent;
+        boolean warned;
         long notBeforeNanos;
 
         Pending(String id, long deadlineNanos, boolean compensation) {
@@ -339,6 +340,7 @@ final class Dispatcher {
         List<Boolean> answers = new ArrayList<>();
         List<Pending> givenUp = new ArrayList<>();
         boolean retry = false;
+        int firstFailures = 0;
         long now = clock.nanoTime();
         synchronized (this) {
             for (int i = 0; i < carried.size(); i++) {
@@ -365,6 +367,10 @@ final class Dispatcher {
                     } else {
                         p.notBeforeNanos = now + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
                         retry = true;
+                        if (!p.warned && !p.compensation) {
+                            p.warned = true;
+                            firstFailures++;
+                        }
                     }
                 }
             }
@@ -378,6 +384,10 @@ final class Dispatcher {
             for (Pending p : givenUp) {
                 p.done.completeExceptionally(cause);
             }
+        }
+        if (firstFailures > 0) {
+            log.warn("{} release(s) of limit '{}' failed ({}); sending them again every {} ms until Redis answers or "
+                    + "their leases run out", firstFailures, limit, cause.getMessage(), RETRY_MS);
         }
         if (retry) {
             armRetry(now + TimeUnit.MILLISECONDS.toNanos(RETRY_MS));
