@@ -7,8 +7,13 @@ public class UnknownLimitException extends LimiterException {
     private final String limit;
 
     public UnknownLimitException(String limit) {
-        super("limit '" + limit + "' is not defined (no policy in Redis); define it before acquiring from it");
+        super(notDefined(limit) + " (no policy in Redis); define it before acquiring from it");
         this.limit = limit;
+    }
+
+    /** The plain fact, without the hint for acquiring clients: what an admin server answers with its 404. */
+    public static String notDefined(String limit) {
+        return "limit '" + limit + "' is not defined";
     }
 
     /** The limit name that was not found. */

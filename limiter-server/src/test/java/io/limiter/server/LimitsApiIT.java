@@ -212,8 +212,7 @@ class LimitsApiIT implements TestPropertyProvider {
         assertThat(get.status()).isEqualTo(404);
         assertThat(get.contentType()).isEqualTo("application/problem+json");
         assertThat(get.map()).containsEntry("type", "urn:limiter:problem:not-found")
-                .containsEntry("detail", "limit '" + name + "' is not defined (no policy in Redis); define it before "
-                        + "acquiring from it");
+                .containsEntry("detail", "limit '" + name + "' is not defined");
         assertThat(api.delete("/api/limits/" + name).status()).isEqualTo(404);
         assertThat(api.delete("/api/limits/" + name + "/permits/abc").status()).isEqualTo(404);
     }
