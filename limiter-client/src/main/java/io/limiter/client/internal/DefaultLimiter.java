@@ -4,6 +4,7 @@ import io.limiter.client.DistributedLimiter;
 import io.limiter.client.Permit;
 import io.limiter.client.RedisDownPolicy;
 import io.limiter.core.LimitPolicy;
+import io.limiter.core.LimiterClosedException;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
@@ -176,7 +177,7 @@ final class DefaultLimiter implements DistributedLimiter {
                 leave(w);
             });
         } catch (RejectedExecutionException closed) {
-            w.future.completeExceptionally(new IllegalStateException("the limiter client is closed"));
+            w.future.completeExceptionally(new LimiterClosedException(LimiterClosedException.CLIENT_CLOSED));
             return w.future;
         }
         subscription().whenComplete((s, e) -> {
@@ -666,7 +667,7 @@ final class DefaultLimiter implements DistributedLimiter {
             }
         }
         for (Waiter w : waiting) {
-            w.future.completeExceptionally(new IllegalStateException("the limiter client was closed"));
+            w.future.completeExceptionally(new LimiterClosedException(LimiterClosedException.CLIENT_CLOSED));
         }
         fallback.shutdown();
         health.close();
