@@ -248,7 +248,7 @@ class LimitsApiIT implements TestPropertyProvider {
             assertThat(holders.get(0)).containsEntry("weight", 2);
 
             await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(api.get("/api/instances").list())
-                    .anySatisfy(i -> assertThat(i).containsEntry("id", "worker-7").containsEntry("permitsHeld", 2)
+                    .anySatisfy(i -> assertThat(i).containsEntry("id", "worker-7").containsEntry("permitsHeld", 3) // weights 2 + 1
                             .containsKeys("host", "pid", "lastSeen", "startedAt")));
 
             released.releaseAsync().join(); // close() would not wait for Redis's answer

@@ -89,6 +89,11 @@ final class DefaultLimiter implements DistributedLimiter {
         return renewer.size();
     }
 
+    /** The weight of the permits held here: what the heartbeat reports as {@code permitsHeld}. */
+    int heldWeight() {
+        return renewer.weight();
+    }
+
     @Override
     public synchronized int waitingCount() {
         return queue.size();

@@ -72,7 +72,7 @@ public final class DefaultLimiterClient implements LimiterClient {
     private CompletableFuture<Void> heartbeat(boolean leave) {
         long held = 0;
         for (DefaultLimiter l : limiters.values()) {
-            held += l.heldCount();
+            held += l.heldWeight();
         }
         InstanceInfo now = new InstanceInfo(self.id(), self.host(), self.pid(), held, self.startedAt(), Instant.EPOCH);
         return store.heartbeat(now, config.heartbeatInterval().multipliedBy(3), leave)

@@ -65,6 +65,11 @@ final class LeaseRenewer {
         return held.size();
     }
 
+    /** The sum of the held permits' weights (what they use of the cap). */
+    int weight() {
+        return held.values().stream().mapToInt(DefaultPermit::weight).sum();
+    }
+
     List<DefaultPermit> drain() {
         List<DefaultPermit> all = new ArrayList<>(held.values());
         held.clear();
