@@ -15,14 +15,20 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Errors: {@link io.limiter.core.UnknownLimitException} if the limit is not defined,
  * {@link io.limiter.core.LimiterValidationException} for a weight below 1 or above what the policy allows,
- * {@link io.limiter.core.LimiterUnavailableException} if Redis cannot be reached within the client's timeouts.
+ * {@link io.limiter.core.LimiterUnavailableException} if Redis cannot be reached within the client's timeouts,
+ * {@link io.limiter.core.LimiterClosedException} once the client is closed (also for an acquire still waiting when
+ * {@code close()} ran).
  */
 public interface DistributedLimiter {
 
     /** The limit's name. */
     String name();
 
-    /** Permits of this limit this process holds now (the "is anything running" check). */
+    /**
+     * How many permits of this limit this process holds now (the "is anything running" check). Counts permits, not
+     * weight: two permits of weight 2 count 2, while they use 4 of the limit's {@code permits} (the cluster-wide sum
+     * of weights is the admin API's {@code permitsInUse}).
+     */
     int heldCount();
 
     /** Acquires of this limit waiting in this process now. */

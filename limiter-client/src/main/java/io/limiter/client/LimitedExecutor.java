@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -76,7 +77,10 @@ public interface LimitedExecutor extends Executor, AutoCloseable {
     /** {@link #submit(Callable)} for a task without a result. */
     CompletableFuture<Void> submit(Runnable task);
 
-    /** {@link Executor} view of {@link #submit(Runnable)}; failures are only visible in the logs. */
+    /**
+     * {@link Executor} view of {@link #submit(Runnable)}. A failure (the task's exception, or its acquire's:
+     * timeout, Redis unavailable) goes to {@link Builder#onExecuteFailure}; by default it is logged as a WARN.
+     */
     @Override
     void execute(Runnable task);
 
@@ -149,6 +153,7 @@ public interface LimitedExecutor extends Executor, AutoCloseable {
         private Duration acquireTimeout;
         private int queueCapacity = 10_000;
         private WhenFull whenFull = WhenFull.BLOCK;
+        private Consumer<? super Throwable> onExecuteFailure;
 
         Builder(DistributedLimiter limiter) {
             this.limiter = Objects.requireNonNull(limiter, "limiter");
@@ -194,10 +199,21 @@ public interface LimitedExecutor extends Executor, AutoCloseable {
             return this;
         }
 
+        /**
+         * Called with the failure of each task given to {@link #execute(Runnable)} (the task's exception, or its
+         * acquire's: {@code LimiterTimeoutException}, {@code LimiterUnavailableException}), on the thread that saw
+         * it; never for a cancelled task, nor for {@code submit}/{@code map}/{@code forEach}, whose callers get
+         * their failures. Default: a WARN log line with the stack trace. The handler should not block or throw.
+         */
+        public Builder onExecuteFailure(Consumer<? super Throwable> handler) {
+            this.onExecuteFailure = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
         public LimitedExecutor build() {
             return new LimitedExecutorImpl(limiter, runner, weight,
                     acquireTimeout != null ? acquireTimeout : Duration.ofNanos(Long.MAX_VALUE), queueCapacity,
-                    whenFull);
+                    whenFull, onExecuteFailure);
         }
     }
 }

@@ -62,6 +62,7 @@ public interface LimiterClient extends AutoCloseable {
      * undefined limit fails with {@link io.limiter.core.UnknownLimitException}.
      *
      * @throws io.limiter.core.LimiterValidationException if the name breaks the naming rule
+     * @throws io.limiter.core.LimiterClosedException if this client is closed
      */
     DistributedLimiter limiter(String name);
 
@@ -72,7 +73,8 @@ public interface LimiterClient extends AutoCloseable {
      * Releases every permit still held and waits until Redis answered every release queued before, including those
      * of permits closed just before ({@link Permit#close()} does not wait); best effort, bounded by the command
      * timeout per limit. Then stops renewing and closes the connections this client opened. Idempotent; a call made
-     * while another thread is closing the client returns once that close has finished.
+     * while another thread is closing the client returns once that close has finished. Acquires still waiting fail
+     * with {@link io.limiter.core.LimiterClosedException}, and so does every call made afterwards.
      */
     @Override
     void close();

@@ -164,6 +164,10 @@ public final class ChildWorker {
         if (instance != null) {
             cmd.add("-Dinstance=" + instance);
         }
+        String provider = System.getProperty("slf4j.provider");
+        if (provider != null) {
+            cmd.add("-Dslf4j.provider=" + provider); // one logging backend in the child too
+        }
         cmd.add("-Xmx128m");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");

@@ -154,4 +154,67 @@ class CliIT {
         assertThat(gone.output()).contains("limit '" + name + "' is not defined");
         assertThat(run("get", name).status()).isEqualTo(1);
     }
+
+    private Process runUntilHeld(Path log, String... args) throws Exception {
+        Process cli = start(log, args);
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.state(name, 1).join()
+                .map(st -> st.permitsInUse() == 1).orElse(false));
+        return cli;
+    }
+
+    private void forceReleaseTheHolder() {
+        String permitId = store.state(name, 1).join().orElseThrow().holders().get(0).permitId();
+        assertThat(store.release(name, permitId, true).join()).isTrue();
+    }
+
+    @Test
+    void onLeaseLostStopStopsTheCommandAndExits76() throws Exception {
+        store.define(name, LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(3)).build()).join();
+        Path log = Files.createTempFile("limiter-cli-lost", ".log");
+        Process cli = runUntilHeld(log, "run", "--limit", name, "--on-lease-lost", "stop", "--", "sh", "-c",
+                "exec sleep 60");
+        forceReleaseTheHolder(); // as an operator does from the dashboard
+        // Noticed at the next renewal (every second with a 3 s lease), then SIGTERM to the command.
+        assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).isEqualTo(76);
+        assertThat(Files.readString(log)).contains("was lost while 'sh' ran; stopped it (--on-lease-lost stop)");
+    }
+
+    @Test
+    void byDefaultALostLeaseOnlyWarnsAndTheCommandFinishes() throws Exception {
+        store.define(name, LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(3)).build()).join();
+        Path dir = Files.createTempDirectory("limiter-cli-warn");
+        Path go = dir.resolve("go");
+        Path log = dir.resolve("log");
+        // The command finishes by itself once the test lets it (after the loss was noticed).
+        Process cli = runUntilHeld(log, "run", "--limit", name, "--", "sh", "-c",
+                "while [ ! -f " + go + " ]; do sleep 0.1; done; echo finished");
+        forceReleaseTheHolder();
+        Thread.sleep(2_500); // more than one renewal interval: the loss is known, the command still runs
+        assertThat(cli.isAlive()).isTrue();
+        Files.createFile(go);
+        assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).isZero();
+        assertThat(Files.readString(log)).contains("finished")
+                .contains("limiter: warning: the lease of permit ").contains("it may have run beyond the cap");
+    }
+
+    @Test
+    void theLauncherScriptRunsTheJarFromAnyDirectory() throws Exception {
+        Path launcher = Path.of("..", "bin", "limiter").toAbsolutePath().normalize();
+        Path out = Files.createTempFile("limiter-launcher", ".out");
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--redis", redis.uri(), "--key-prefix", PREFIX,
+                "define", name, "--permits", "3").directory(Files.createTempDirectory("elsewhere").toFile())
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("LIMITER_JAR", Path.of("target", "limiter.jar").toAbsolutePath().toString());
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(out)).isZero();
+        assertThat(store.state(name, 0).join().orElseThrow().policy().permits()).isEqualTo(3);
+        Process help = new ProcessBuilder(launcher.toString(), "help").redirectErrorStream(true).start();
+        String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(help.waitFor()).isZero();
+        assertThat(text).startsWith("Usage: limiter");
+    }
 }

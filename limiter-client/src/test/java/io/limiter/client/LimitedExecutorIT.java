@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -76,6 +77,23 @@ class LimitedExecutorIT {
      */
     private void assertNothingInUseSoon() {
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(inUse()).isZero());
+    }
+
+    @Test
+    void executeFailuresGoToTheHandlerAndTheirPermitsAreReleased() throws Exception {
+        DistributedLimiter limiter = limit(1);
+        List<Throwable> seen = new CopyOnWriteArrayList<>();
+        IllegalStateException boom = new IllegalStateException("boom");
+        try (LimitedExecutor pool = LimitedExecutor.builder(limiter).onExecuteFailure(seen::add).build()) {
+            pool.execute(() -> {
+                throw boom;
+            });
+            pool.execute(() -> { });
+            assertThat(pool.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> seen.size() == 1);
+        assertThat(seen).containsExactly(boom);
+        assertNothingInUseSoon();
     }
 
     @Test

@@ -250,14 +250,15 @@ public final class LimitPolicy {
          *         without a rate
          */
         public LimitPolicy build() {
-            if (permits == 0 && rate == 0) {
-                throw new InvalidPolicyException("policy", "empty", Rules.NOT_EMPTY);
-            }
+            // The rule of a field that was given comes first: "--lease 30s" alone is told about the lease.
             if (lease != null && permits == 0) {
                 throw new InvalidPolicyException("lease", lease, Rules.LEASE_NEEDS_CONCURRENCY);
             }
             if (burst != 0 && rate == 0) {
                 throw new InvalidPolicyException("burst", burst, Rules.BURST_NEEDS_RATE);
+            }
+            if (permits == 0 && rate == 0) {
+                throw new InvalidPolicyException("policy", "empty", Rules.NOT_EMPTY);
             }
             return new LimitPolicy(
                     permits,

@@ -18,7 +18,7 @@ public class UnknownLimitException extends LimiterException {
     /** @param deleted whether Redis knows that an operator deleted the limit (it keeps a tombstone) */
     public UnknownLimitException(String limit, boolean deleted) {
         super(deleted ? "limit '" + limit + "' was deleted; define it again to use it"
-                : "limit '" + limit + "' is not defined (no policy in Redis); define it before acquiring from it");
+                : notDefined(limit) + " (no policy in Redis); define it before acquiring from it");
         this.limit = limit;
         this.deleted = deleted;
     }
@@ -26,6 +26,11 @@ public class UnknownLimitException extends LimiterException {
     /** True if an operator deleted the limit (as opposed to a limit never defined, or lost with Redis' data). */
     public boolean wasDeleted() {
         return deleted;
+    }
+
+    /** The plain fact, without the hint for acquiring clients: what an admin server answers with its 404. */
+    public static String notDefined(String limit) {
+        return "limit '" + limit + "' is not defined";
     }
 
     /** The limit name that was not found. */

@@ -109,6 +109,15 @@ class LimitPolicyConfigTest {
     }
 
     @Test
+    void aLoneLeaseOrBurstIsToldTheirOwnRuleNotThatThePolicyIsEmpty() {
+        // `limiter define x --lease 30s`: the field the user gave is the one to fix.
+        assertThatThrownBy(() -> LimitPolicy.builder().lease(Duration.ofSeconds(30)).build())
+                .hasMessage("lease must be set only together with concurrency (permits), was PT30S");
+        assertThatThrownBy(() -> LimitPolicy.builder().burst(5).build())
+                .hasMessage("burst must be set only together with rate, was 5");
+    }
+
+    @Test
     void exceptionsCarryFieldValueAndRule() {
         InvalidPolicyException e = (InvalidPolicyException) org.assertj.core.api.Assertions
                 .catchThrowable(() -> LimitPolicy.builder().concurrency(-1));

@@ -2,6 +2,11 @@ package io.limiter.testing;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -9,16 +14,26 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real Redis Cluster of {@code redis-server} processes on loopback ports, built the way an operator would:
- * cluster-mode nodes, slots split evenly over the masters ({@code CLUSTER ADDSLOTSRANGE}), {@code CLUSTER MEET},
+ * cluster-mode nodes (each with its own free bus port, see {@link RedisProcess#startWithConfig}), slots split evenly
+ * over the masters ({@code CLUSTER ADDSLOTSRANGE}), {@code CLUSTER MEET},
  * then {@code CLUSTER REPLICATE}. Nodes fail over fast (node timeout 2 s, replicas always eligible). Use
  * try-with-resources.
  */
@@ -26,8 +41,23 @@ public final class LocalRedisCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalRedisCluster.class);
     private static final Duration FORM_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final int CONNECT_ATTEMPTS = 3;
+
     private final List<RedisProcess> nodes = new ArrayList<>();
-    private final RedisClient admin = RedisClient.create();
+    /**
+     * The admin client that forms and inspects the cluster, on Netty's pooled allocator: a rare
+     * {@code IndexOutOfBoundsException} inside Netty 4.2's default adaptive allocator while decoding the handshake
+     * reply made a formation fail with "Unable to connect" (netty/netty#15631, #16139). Test support only.
+     */
+    private final ClientResources resources = ClientResources.builder().nettyCustomizer(new NettyCustomizer() {
+        @Override
+        public void afterBootstrapInitialized(Bootstrap bootstrap) {
+            bootstrap.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        }
+    }).build();
+    private final RedisClient admin = RedisClient.create(resources);
+    /** One connection per node port, reused by every step and poll (a formation used to open hundreds). */
+    private final Map<Integer, StatefulRedisConnection<String, String>> connections = new ConcurrentHashMap<>();
 
     private LocalRedisCluster() {
     }
@@ -65,8 +95,10 @@ public final class LocalRedisCluster implements AutoCloseable {
         // Every node meets every other directly, so nobody waits for gossip to spread the news.
         for (int i = 1; i < total; i++) {
             for (int j = 0; j < i; j++) {
-                int port = nodes.get(j).port();
-                run(nodes.get(i), r -> r.clusterMeet("127.0.0.1", port));
+                RedisProcess other = nodes.get(j);
+                run(nodes.get(i), r -> r.dispatch(CommandType.CLUSTER, new StatusOutput<>(StringCodec.UTF8),
+                        new CommandArgs<>(StringCodec.UTF8).add("MEET").add("127.0.0.1").add(other.port())
+                                .add(other.clusterBusPort())));
             }
         }
         await("every node to know all " + total + " nodes", () -> nodes.stream()
@@ -134,7 +166,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        connections.values().forEach(StatefulRedisConnection::closeAsync);
         admin.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        resources.shutdown(0, 1, TimeUnit.SECONDS);
         nodes.forEach(RedisProcess::close);
     }
 
@@ -158,11 +192,36 @@ public final class LocalRedisCluster implements AutoCloseable {
         return ClusterPartitionParser.parse((String) run(n, r -> r.clusterNodes()));
     }
 
-    private <T> T run(RedisProcess node, java.util.function.Function<RedisCommands<String, String>, T> f) {
-        RedisURI uri = RedisURI.create("redis://127.0.0.1:" + node.port());
-        uri.setTimeout(Duration.ofSeconds(5));
-        try (StatefulRedisConnection<String, String> c = admin.connect(uri)) {
+    private <T> T run(RedisProcess node, Function<RedisCommands<String, String>, T> f) {
+        StatefulRedisConnection<String, String> c = connection(node.port());
+        try {
             return f.apply(c.sync());
+        } catch (RuntimeException e) {
+            // A node that was killed or restarted gets a fresh connection next time.
+            connections.remove(node.port(), c);
+            c.closeAsync();
+            throw e;
+        }
+    }
+
+    private StatefulRedisConnection<String, String> connection(int port) {
+        StatefulRedisConnection<String, String> c = connections.get(port);
+        if (c != null && c.isOpen()) {
+            return c;
+        }
+        RedisURI uri = RedisURI.create("redis://127.0.0.1:" + port);
+        uri.setTimeout(Duration.ofSeconds(5));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                StatefulRedisConnection<String, String> fresh = admin.connect(uri);
+                connections.put(port, fresh);
+                return fresh;
+            } catch (RedisConnectionException e) {
+                if (attempt == CONNECT_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("connecting to cluster node 127.0.0.1:{} failed ({}); trying again", port, e.toString());
+            }
         }
     }
 

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisProcess.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    private static final int START_ATTEMPTS = 5;
 
     private final String binary;
     private final int port;
@@ -41,7 +42,6 @@ public final class RedisProcess implements AutoCloseable {
         this.config = config;
         this.extraArgs = List.copyOf(extraArgs);
         this.dir = Files.createTempDirectory("limiter-redis-" + port + "-");
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stop-redis-" + port));
     }
 
     /** Starts a server on a free loopback port; {@code extraArgs} are extra {@code redis-server} options. */
@@ -51,15 +51,47 @@ public final class RedisProcess implements AutoCloseable {
 
     /**
      * Starts a server whose configuration file holds {@code config} (written to its own folder, so the server may
-     * rewrite it, as Sentinel does), then the usual options and {@code extraArgs}.
+     * rewrite it, as Sentinel does), then the usual options and {@code extraArgs}. A cluster node
+     * ({@code --cluster-enabled yes}) gets its bus port chosen free too, instead of port + 10000.
+     *
+     * <p>A free port is only free until someone binds it: other test JVMs on the machine pick ports at the same
+     * time, and a node's bus port may be taken by anyone before the node binds it. So a server counts as started
+     * only when the process that answers on the port is this one ({@code INFO server} {@code process_id}), and a
+     * server that lost its port to someone else is started again on other ports.
      */
     public static RedisProcess startWithConfig(String config, String... extraArgs) {
+        String binary;
         try {
-            RedisProcess p = new RedisProcess(binary(), freePort(), config, List.of(extraArgs));
-            p.startProcess();
-            return p;
+            binary = binary();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server", e);
+        }
+        boolean cluster = List.of(extraArgs).contains("--cluster-enabled");
+        for (int attempt = 1; ; attempt++) {
+            int[] ports = freePorts(cluster ? 2 : 1);
+            List<String> args = new ArrayList<>(List.of(extraArgs));
+            if (cluster) {
+                args.addAll(List.of("--cluster-port", Integer.toString(ports[1])));
+            }
+            RedisProcess p = null;
+            try {
+                p = new RedisProcess(binary, ports[0], config, args);
+                p.startProcess();
+                Runtime.getRuntime().addShutdownHook(new Thread(p::stop, "stop-redis-" + p.port));
+                return p;
+            } catch (PortTakenException e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw new UncheckedIOException("cannot start redis-server after " + attempt + " attempts", e);
+                }
+                log.info("redis-server lost its port to another process ({}); starting it on other ports",
+                        e.getMessage());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start redis-server", e);
+            } finally {
+                if (p != null && !p.isRunning()) {
+                    p.deleteDir();
+                }
+            }
         }
     }
 
@@ -75,6 +107,15 @@ public final class RedisProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The cluster bus port of a cluster node ({@code --cluster-port}), for {@code CLUSTER MEET}. */
+    public int clusterBusPort() {
+        int i = extraArgs.indexOf("--cluster-port");
+        if (i < 0) {
+            throw new IllegalStateException("redis-server on port " + port + " is not a cluster node");
+        }
+        return Integer.parseInt(extraArgs.get(i + 1));
     }
 
     public String uri() {
@@ -197,17 +238,23 @@ public final class RedisProcess implements AutoCloseable {
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile)).start();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String mine = "process_id:" + process.pid() + "\r\n";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("redis-server exited with " + process.exitValue() + "; log: "
-                        + Files.readString(logFile.toPath()));
+                String logText = Files.readString(logFile.toPath());
+                process = null;
+                if (logText.contains("Address already in use")) {
+                    throw new PortTakenException("port " + port + " or its cluster bus port is in use");
+                }
+                throw new IOException("redis-server exited; log: " + logText);
             }
             try {
-                if ("+PONG".equals(command("PING"))) {
+                // Only this process counts: another one may have taken the port first (then ours exits).
+                if (info("server").contains(mine)) {
                     log.debug("redis-server ({}) ready on port {}", binary, port);
                     return;
                 }
-            } catch (UncheckedIOException notYet) {
+            } catch (UncheckedIOException | NumberFormatException notYet) {
                 // still starting
             }
             try {
@@ -218,7 +265,22 @@ public final class RedisProcess implements AutoCloseable {
             }
         }
         stop();
-        throw new IOException("redis-server did not answer PING on port " + port + " within " + READY_TIMEOUT);
+        throw new IOException("redis-server did not answer on port " + port + " within " + READY_TIMEOUT);
+    }
+
+    /** Our server could not bind its port: someone else took it after it was found free. */
+    private static final class PortTakenException extends IOException {
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    private void deleteDir() {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            log.debug("cannot delete {}", dir, e);
+        }
     }
 
     private static String binary() throws IOException {
@@ -240,11 +302,30 @@ public final class RedisProcess implements AutoCloseable {
 
     /** A port that was free a moment ago on 127.0.0.1. */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** {@code n} different ports that were free a moment ago on 127.0.0.1 (all held open while choosing). */
+    private static int[] freePorts(int n) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing a listening socket that never accepted
+                }
+            }
         }
     }
 }

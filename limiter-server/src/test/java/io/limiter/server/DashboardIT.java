@@ -44,9 +44,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium ({@link Chromium}: Debian's browser and driver, which {@code .ci/run}
- * installs; fails, never skips, without them), against the real server and a real Redis, with permits taken by the
- * client library.
+ * installs; skipped without them unless required, see {@link BrowserTest}), against the real server and a real
+ * Redis, with permits taken by the client library.
  */
+@BrowserTest
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardIT implements TestPropertyProvider {

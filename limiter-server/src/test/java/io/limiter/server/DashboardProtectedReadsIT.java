@@ -24,6 +24,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * With {@code limiter.protect-reads}, the dashboard asks for the admin token before it can stream (an
  * {@code EventSource} cannot send headers, so the page passes it as {@code access_token}), then shows the limits.
  */
+@BrowserTest
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardProtectedReadsIT implements TestPropertyProvider {

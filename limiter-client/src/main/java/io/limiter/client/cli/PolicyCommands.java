@@ -43,7 +43,8 @@ final class PolicyCommands {
         return PolicyFields.of(p).toString();
     }
 
-    @Command(name = "define", description = "Create a limit unless it exists; print the policy now in Redis.")
+    @Command(name = "define", mixinStandardHelpOptions = true,
+            description = "Create a limit unless it exists; print the policy now in Redis.")
     static final class Define extends PolicyOptions implements Callable<Integer> {
         @ParentCommand
         LimiterCli cli;
@@ -62,7 +63,8 @@ final class PolicyCommands {
         }
     }
 
-    @Command(name = "replace", description = "Create or overwrite a limit's policy.")
+    @Command(name = "replace", mixinStandardHelpOptions = true,
+            description = "Create or overwrite a limit's policy.")
     static final class Replace extends PolicyOptions implements Callable<Integer> {
         @ParentCommand
         LimiterCli cli;
@@ -81,7 +83,8 @@ final class PolicyCommands {
         }
     }
 
-    @Command(name = "get", description = "Show a limit: policy, permits in use, tokens and holders.")
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Show a limit: policy, permits in use, tokens and holders.")
     static final class Get implements Callable<Integer> {
         @ParentCommand
         LimiterCli cli;
@@ -104,7 +107,8 @@ final class PolicyCommands {
         }
     }
 
-    @Command(name = "list", description = "List every limit with a summary.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List every limit with a summary.")
     static final class ListLimits implements Callable<Integer> {
         @ParentCommand
         LimiterCli cli;
@@ -120,7 +124,8 @@ final class PolicyCommands {
         }
     }
 
-    @Command(name = "delete", description = "Remove a limit's policy and state.")
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Remove a limit's policy and state.")
     static final class Delete implements Callable<Integer> {
         @ParentCommand
         LimiterCli cli;

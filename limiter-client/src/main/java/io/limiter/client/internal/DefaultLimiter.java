@@ -3,6 +3,7 @@ package io.limiter.client.internal;
 import io.limiter.client.DistributedLimiter;
 import io.limiter.client.Permit;
 import io.limiter.client.RedisDownPolicy;
+import io.limiter.core.LimiterClosedException;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
@@ -132,6 +133,11 @@ final class DefaultLimiter implements DistributedLimiter {
         return renewer.size();
     }
 
+    /** The weight of the permits held here: what the heartbeat reports as {@code permitsHeld}. */
+    int heldWeight() {
+        return renewer.weight();
+    }
+
     @Override
     public synchronized int waitingCount() {
         return queue.size();
@@ -231,7 +237,7 @@ final class DefaultLimiter implements DistributedLimiter {
                 leave(w);
             });
         } catch (RejectedExecutionException closed) {
-            w.future.completeExceptionally(new IllegalStateException("the limiter client is closed"));
+            w.future.completeExceptionally(new LimiterClosedException(LimiterClosedException.CLIENT_CLOSED));
             return w.future;
         }
         CompletableFuture<RedisBackend.Subscription> sub;
@@ -703,7 +709,7 @@ final class DefaultLimiter implements DistributedLimiter {
             }
         }
         for (Waiter w : waiting) {
-            w.future.completeExceptionally(new IllegalStateException("the limiter client was closed"));
+            w.future.completeExceptionally(new LimiterClosedException(LimiterClosedException.CLIENT_CLOSED));
         }
         fallback.shutdown();
         health.close();

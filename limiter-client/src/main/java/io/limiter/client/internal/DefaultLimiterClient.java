@@ -4,6 +4,7 @@ import io.limiter.client.DistributedLimiter;
 import io.limiter.client.LimiterClient;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
+import io.limiter.core.LimiterClosedException;
 import io.limiter.core.redis.InstanceInfo;
 import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
@@ -73,7 +74,7 @@ public final class DefaultLimiterClient implements LimiterClient {
     private CompletableFuture<Void> heartbeat(boolean leave) {
         long held = 0;
         for (DefaultLimiter l : limiters.values()) {
-            held += l.heldCount();
+            held += l.heldWeight();
         }
         InstanceInfo now = new InstanceInfo(self.id(), self.host(), self.pid(), held, self.startedAt(), Instant.EPOCH);
         return store.heartbeat(now, config.heartbeatInterval().multipliedBy(3), leave)
@@ -116,7 +117,7 @@ public final class DefaultLimiterClient implements LimiterClient {
     public DistributedLimiter limiter(String name) {
         LimitNames.requireValidName(name);
         if (closed) {
-            throw new IllegalStateException("the limiter client is closed");
+            throw new LimiterClosedException(LimiterClosedException.CLIENT_CLOSED);
         }
         return limiters.computeIfAbsent(name, n -> new DefaultLimiter(n, this));
     }

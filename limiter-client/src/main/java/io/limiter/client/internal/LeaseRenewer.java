@@ -84,13 +84,9 @@ final class LeaseRenewer {
         return held.size();
     }
 
-    /** Total weight of the permits held (what the heartbeat reports). */
-    long weight() {
-        long w = 0;
-        for (DefaultPermit p : held.values()) {
-            w += p.weight();
-        }
-        return w;
+    /** The sum of the held permits' weights (what they use of the cap). */
+    int weight() {
+        return held.values().stream().mapToInt(DefaultPermit::weight).sum();
     }
 
     List<DefaultPermit> drain() {

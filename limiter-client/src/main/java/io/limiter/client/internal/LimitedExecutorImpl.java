@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
     private final Duration acquireTimeout;
     private final int queueCapacity;
     private final WhenFull whenFull;
+    private final Consumer<? super Throwable> onExecuteFailure;
     private final Semaphore slots;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
@@ -47,8 +50,10 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
     private volatile boolean closed;
 
     public LimitedExecutorImpl(DistributedLimiter limiter, Executor runner, int weight, Duration acquireTimeout,
-            int queueCapacity, WhenFull whenFull) {
+            int queueCapacity, WhenFull whenFull, Consumer<? super Throwable> onExecuteFailure) {
         this.limiter = limiter;
+        this.onExecuteFailure = onExecuteFailure != null ? onExecuteFailure
+                : e -> log.warn("task on limit '{}' failed", limiter.name(), e);
         if (runner == null) {
             AtomicInteger n = new AtomicInteger();
             this.ownedRunner = Executors.newCachedThreadPool(r -> {
@@ -209,8 +214,9 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
     @Override
     public void execute(Runnable task) {
         submit(task).whenComplete((v, e) -> {
-            if (e != null && !(e instanceof CancellationException)) {
-                log.warn("task on limit '{}' failed", limiter.name(), e);
+            Throwable failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (failure != null && !(failure instanceof CancellationException)) {
+                onExecuteFailure.accept(failure);
             }
         });
     }

@@ -2,6 +2,7 @@ package io.limiter.client.internal;
 
 import io.limiter.client.Permit;
 import io.limiter.client.RedisDownPolicy;
+import io.limiter.core.LimiterClosedException;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.redis.AcquireResult.PolicyNumbers;
@@ -43,7 +44,7 @@ final class LocalFallback {
             waiting.clear();
         }
         for (Pending p : pending) {
-            p.future.completeExceptionally(new IllegalStateException("the limiter client was closed"));
+            p.future.completeExceptionally(new LimiterClosedException(LimiterClosedException.CLIENT_CLOSED));
         }
     }
 

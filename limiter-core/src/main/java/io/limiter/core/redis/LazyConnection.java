@@ -1,7 +1,7 @@
 package io.limiter.core.redis;
 
 import io.lettuce.core.api.StatefulConnection;
-import io.limiter.core.LimiterUnavailableException;
+import io.limiter.core.LimiterClosedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -17,7 +17,7 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> {
 
     synchronized CompletableFuture<C> get() {
         if (closed) {
-            return CompletableFuture.failedFuture(new LimiterUnavailableException("the Redis backend is closed", null));
+            return CompletableFuture.failedFuture(new LimiterClosedException(LimiterClosedException.BACKEND_CLOSED));
         }
         if (current == null || current.isCompletedExceptionally()) {
             current = opener.get();

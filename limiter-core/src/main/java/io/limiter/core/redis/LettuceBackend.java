@@ -33,6 +33,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -73,6 +75,13 @@ public final class LettuceBackend implements RedisBackend {
     private static final String URI_RULE = "be redis://[:password@]host[:port][/database], rediss://..., "
             + "redis-sentinel://[:password@]host[:port][,host[:port]...][/database]#master or "
             + "redis-cluster://[:password@]host[:port][,host[:port]...] (rediss-cluster:// for TLS)";
+
+    /** Daemon threads that issue scan steps (idle ones end after a minute). */
+    private static final Executor SCAN_STEPS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "limiter-scan");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final LettuceTopology topology;
     private final Duration commandTimeout;
@@ -177,22 +186,27 @@ public final class LettuceBackend implements RedisBackend {
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(script.name(), e)));
     }
 
-    /** {@inheritDoc} On a cluster, Lettuce's cluster scan walks every master in turn. */
+    /**
+     * {@inheritDoc} On a cluster, Lettuce's cluster scan walks every master in turn. Each step is issued from
+     * {@link #SCAN_STEPS}, never from a Netty event loop: Lettuce's cluster scan opens the next master's connection
+     * synchronously, and on the event loop that connection needs, it waited for itself forever (seen as a listing
+     * that never answered and a {@code close()} that hung).
+     */
     @Override
     public CompletableFuture<List<String>> scan(String pattern) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
         List<String> found = new ArrayList<>();
         return topology.commands()
-                .thenCompose(c -> scanFrom(c, ScanCursor.INITIAL, args, found))
+                .thenComposeAsync(c -> scanFrom(c, ScanCursor.INITIAL, args, found), SCAN_STEPS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate("scan", e)));
     }
 
     private CompletableFuture<List<String>> scanFrom(RedisClusterAsyncCommands<String, String> c, ScanCursor cursor,
             ScanArgs args, List<String> found) {
-        return c.scan(cursor, args).toCompletableFuture().thenCompose(page -> {
+        return c.scan(cursor, args).toCompletableFuture().thenComposeAsync(page -> {
             found.addAll(page.getKeys());
             return page.isFinished() ? CompletableFuture.completedFuture(found) : scanFrom(c, page, args, found);
-        });
+        }, SCAN_STEPS);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +64,24 @@ class LettuceClusterLimitStoreIT extends LettuceLimitStoreIT {
                 .allSatisfy((port, count) -> assertThat(count).isGreaterThan(40));
         assertThat(store().list().join()).containsAll(names);
         System.out.println("200 limits on a 3-master cluster, limits per master: " + perMaster);
+    }
+
+    @Test
+    void aFreshClientsFirstListingCompletesAndItClosesPromptly() throws Exception {
+        // Lettuce's cluster scan opens the next master's connection synchronously; run on a Netty event loop
+        // (the previous page's callback) it could wait for itself forever, and close() then hung too.
+        store().define("listed", LimitPolicy.builder().concurrency(1).build()).join();
+        for (int i = 0; i < 8; i++) {
+            LettuceBackend fresh = LettuceBackend.create(cluster.uri());
+            try {
+                LimitStore s = new LimitStore(fresh, store().keySchema());
+                assertThat(s.list().get(20, TimeUnit.SECONDS)).as("listing %d", i).contains("listed");
+            } finally {
+                long start = System.nanoTime();
+                fresh.close();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+        }
     }
 
     @Test

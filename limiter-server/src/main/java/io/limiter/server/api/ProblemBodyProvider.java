@@ -44,7 +44,11 @@ public class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Proble
             return new Problem("urn:limiter:problem:validation", title, status, v.getMessage(), path, v.field(),
                     v.value(), v.rule());
         }
-        if (cause instanceof UnknownLimitException || cause instanceof NotFoundException) {
+        if (cause instanceof UnknownLimitException unknown) {
+            // The server's own words: the exception's "define it before acquiring" is a hint for clients.
+            return Problem.of("not-found", status, title, UnknownLimitException.notDefined(unknown.limit()), path);
+        }
+        if (cause instanceof NotFoundException) {
             return Problem.of("not-found", status, title, cause.getMessage(), path);
         }
         if (cause instanceof CorruptLimitException) {

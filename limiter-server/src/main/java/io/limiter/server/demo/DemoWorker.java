@@ -27,6 +27,8 @@ public final class DemoWorker implements AutoCloseable {
             .rate(5, Duration.ofSeconds(1)).burst(5).build();
 
     private final LimiterClient client;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
+
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong done = new AtomicLong();
     private volatile boolean running = true;
@@ -73,10 +75,19 @@ public final class DemoWorker implements AutoCloseable {
         }
     }
 
+    /** Stops the threads (a task in progress is interrupted and releases its permit), then closes the client. */
     @Override
     public void close() {
         running = false;
         threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(STOP_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         client.close();
     }
 

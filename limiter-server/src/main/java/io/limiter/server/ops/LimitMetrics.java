@@ -1,5 +1,6 @@
 package io.limiter.server.ops;
 
+import io.limiter.core.LimitPolicy;
 import io.limiter.core.redis.LimitState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,8 +17,10 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Per-limit meters whose values come from Redis-side state (so they are cluster-wide, not per JVM), tagged
- * {@code limit}: gauges {@code limiter.permits.in.use}, {@code limiter.permits.cap},
- * {@code limiter.tokens.available}, {@code limiter.tokens.burst}, {@code limiter.holders}; counters
+ * {@code limit}: gauges {@code limiter.permits.in.use}, {@code limiter.permits.cap}, {@code limiter.holders} (only
+ * for a limit with a concurrency part), {@code limiter.tokens.available}, {@code limiter.tokens.burst} (only for a
+ * limit with a rate part: an absent part has no series, so an alert on "no tokens" never fires for a
+ * concurrency-only limit); counters
  * {@code limiter.grants}, {@code limiter.denials}, {@code limiter.expired.leases}, {@code limiter.forced.releases},
  * {@code limiter.releases}, {@code limiter.lost.renewals}. In Prometheus: {@code limiter_permits_in_use},
  * {@code limiter_grants_total}, and so on.
@@ -33,6 +36,8 @@ public class LimitMetrics {
 
     /** The latest values of one limit. */
     static final class Values {
+        final boolean concurrency;
+        final boolean rate;
         volatile double inUse;
         volatile double cap;
         volatile double tokens;
@@ -40,6 +45,11 @@ public class LimitMetrics {
         volatile double holders;
         volatile Map<String, Long> counters = Map.of();
         final List<Meter> meters = new ArrayList<>();
+
+        Values(boolean concurrency, boolean rate) {
+            this.concurrency = concurrency;
+            this.rate = rate;
+        }
 
         double counter(String name) {
             return counters.getOrDefault(name, 0L);
@@ -50,7 +60,16 @@ public class LimitMetrics {
         Set<String> present = new HashSet<>();
         for (LimitState s : states) {
             present.add(s.name());
-            Values v = limits.computeIfAbsent(s.name(), this::register);
+            LimitPolicy p = s.policy();
+            Values v = limits.get(s.name());
+            if (v == null || v.concurrency != p.hasConcurrency() || v.rate != p.hasRate()) {
+                // New, or the policy gained or lost a part: its series follow.
+                if (v != null) {
+                    v.meters.forEach(registry::remove);
+                }
+                v = register(s.name(), p.hasConcurrency(), p.hasRate());
+                limits.put(s.name(), v);
+            }
             v.inUse = s.permitsInUse();
             v.cap = s.policy().permits();
             v.tokens = Double.isNaN(s.tokens()) ? 0 : s.tokens();
@@ -66,13 +85,17 @@ public class LimitMetrics {
         }
     }
 
-    private Values register(String limit) {
-        Values v = new Values();
-        gauge(v, limit, "limiter.permits.in.use", "Permits held now, cluster-wide", x -> x.inUse);
-        gauge(v, limit, "limiter.permits.cap", "The limit's permits (0 without a concurrency part)", x -> x.cap);
-        gauge(v, limit, "limiter.tokens.available", "Tokens in the bucket now", x -> x.tokens);
-        gauge(v, limit, "limiter.tokens.burst", "Bucket capacity (0 without a rate part)", x -> x.burst);
-        gauge(v, limit, "limiter.holders", "Permits held now (count, not weight)", x -> x.holders);
+    private Values register(String limit, boolean concurrency, boolean rate) {
+        Values v = new Values(concurrency, rate);
+        if (concurrency) {
+            gauge(v, limit, "limiter.permits.in.use", "Permits held now, cluster-wide (sum of weights)", x -> x.inUse);
+            gauge(v, limit, "limiter.permits.cap", "The limit's permits", x -> x.cap);
+            gauge(v, limit, "limiter.holders", "Permits held now (count, not weight)", x -> x.holders);
+        }
+        if (rate) {
+            gauge(v, limit, "limiter.tokens.available", "Tokens in the bucket now", x -> x.tokens);
+            gauge(v, limit, "limiter.tokens.burst", "Bucket capacity", x -> x.burst);
+        }
         counter(v, limit, "limiter.grants", "Acquires granted", "grants");
         counter(v, limit, "limiter.denials", "Acquire attempts denied", "denials");
         counter(v, limit, "limiter.expired.leases", "Permits reclaimed because their lease ran out", "expired");

@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 
 /**
  * The server's Redis: the configured URI, or, in development mode (no URI), an embedded Redis 7 on a free
@@ -22,7 +21,7 @@ public class RedisConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
 
     private final String uri;
-    private final RedisServer embedded;
+    private final EmbeddedRedis embedded;
     private final LettuceBackend backend;
     private final LimitStore store;
 
@@ -34,10 +33,8 @@ public class RedisConnection implements AutoCloseable {
         } else {
             int port = freePort();
             try {
-                this.embedded = RedisServer.builder().port(port).bind("127.0.0.1")
-                        .setting("save \"\"").setting("appendonly no").build();
-                this.embedded.start();
-            } catch (RuntimeException e) {
+                this.embedded = EmbeddedRedis.start(port);
+            } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException("development mode: could not start the embedded Redis on port "
                         + port + "; set limiter.redis-uri (LIMITER_REDIS_URI) to use your own Redis", e);
             }
@@ -68,16 +65,13 @@ public class RedisConnection implements AutoCloseable {
         return LettuceBackend.redactText(uri);
     }
 
+    /** Closes the connection, then stops the embedded Redis: after every bean that uses it (they depend on it). */
     @Override
     @PreDestroy
     public void close() {
         backend.close();
         if (embedded != null) {
-            try {
-                embedded.stop();
-            } catch (RuntimeException e) {
-                log.warn("could not stop the embedded Redis: {}", e.toString());
-            }
+            embedded.close();
         }
     }
 
