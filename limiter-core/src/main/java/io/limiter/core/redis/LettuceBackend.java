@@ -170,7 +170,8 @@ public final class LettuceBackend implements RedisBackend {
                         .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
                                 ? c.<Object>eval(s.source(), ScriptOutputType.MULTI, k, a).toCompletableFuture()
                                 : CompletableFuture.failedFuture(e)))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(script.name(), e)));
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        ScriptErrors.forKeys(translate(script.name(), e), keys)));
     }
 
     /** {@inheritDoc} On a cluster, Lettuce's cluster scan walks every master in turn. */
