@@ -220,12 +220,18 @@ class LimitsApiIT implements TestPropertyProvider {
     }
 
     @Test
-    void deleteRemovesPolicyAndState() {
+    void deleteRemovesPolicyAndStateLeavingOnlyATombstone() {
         api.put("/api/limits/" + name, "{\"permits\": 2, \"rate\": 5}");
         assertThat(redis.keys(PREFIX + ":{" + name + "}:*")).isNotEmpty();
         assertThat(api.delete("/api/limits/" + name).status()).isEqualTo(204);
-        assertThat(redis.keys(PREFIX + ":{" + name + "}:*")).isEmpty();
+        // Only the tombstone that tells clients the limit was deleted (not lost) is left, and it expires.
+        assertThat(redis.keys(PREFIX + ":{" + name + "}:*")).containsExactly(PREFIX + ":{" + name + "}:stats");
+        assertThat(redis.hgetall(PREFIX + ":{" + name + "}:stats")).containsOnlyKeys("deleted");
+        assertThat(redis.pttl(PREFIX + ":{" + name + "}:stats")).isPositive();
         assertThat(api.get("/api/limits/" + name).status()).isEqualTo(404);
+        assertThat(api.get("/api/limits").body()).doesNotContain(name);
+        // An explicit PUT brings it back.
+        assertThat(api.put("/api/limits/" + name, "{\"permits\": 2}").status()).isEqualTo(201);
     }
 
     @Test

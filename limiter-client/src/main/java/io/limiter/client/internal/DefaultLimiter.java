@@ -3,7 +3,6 @@ package io.limiter.client.internal;
 import io.limiter.client.DistributedLimiter;
 import io.limiter.client.Permit;
 import io.limiter.client.RedisDownPolicy;
-import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
@@ -11,8 +10,10 @@ import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.AcquireResult;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RedisBackend;
+import io.limiter.core.redis.RenewResult;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One limit in this process: acquire attempts, the local FIFO queue of waiters, and lease renewal.
  *
+ * <p>Every grant is decided by Redis: a released permit is never handed to a local waiter in this process; the
+ * release and the waiter's acquire ride one exchange call instead (one round trip), where the script checks the
+ * cap in force. Waiters are queued in call order (also before the limit's first subscription is up), and on a fair
+ * limit their tickets reach Redis in that same order.
+ *
  * <p>Waiters are woken one at a time: by a release notification (pub/sub), by the queue's single timer (armed
  * at the retry-after hint of the last denial), or by a grant that left room (which wakes the next one). A
  * notification that arrives while every waiter has an attempt in flight is remembered, so a denial racing a
@@ -37,7 +43,8 @@ import org.slf4j.LoggerFactory;
 final class DefaultLimiter implements DistributedLimiter {
     private static final Logger log = LoggerFactory.getLogger(DefaultLimiter.class);
 
-    private enum State { SLEEPING, ATTEMPTING }
+    /** PENDING: queued before the limit's subscription was up; it attempts, in order, once it is. */
+    private enum State { PENDING, SLEEPING, ATTEMPTING }
 
     private final String name;
     private final DefaultLimiterClient client;
@@ -45,14 +52,14 @@ final class DefaultLimiter implements DistributedLimiter {
     private final LocalFallback fallback;
     private final Dispatcher dispatcher;
     private final RedisHealth health;
+    private final LimitRecovery recovery;
+    private final Clock clock;
 
     // Guarded by "this".
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int missedWakes;
     private int attempting;
     private int handOffStreak;
-    private boolean shareNextRelease;
-    private final java.util.concurrent.atomic.AtomicInteger localGrants = new java.util.concurrent.atomic.AtomicInteger();
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
     private CompletableFuture<RedisBackend.Subscription> subscription;
@@ -61,11 +68,11 @@ final class DefaultLimiter implements DistributedLimiter {
     private volatile boolean fair;
 
 
-    /** Pause between tries of a release that failed because Redis was unreachable. */
-    static final long RELEASE_RETRY_MS = 500;
-
-    /** Batches in a row whose releases go straight to local waiters before one is shared with everyone. */
+    /** Batches in a row whose releases carry local waiters before one is shared with everyone. */
     static final int HAND_OFF_STREAK = 16;
+
+    /** Longest wait a retry-after hint arms (a later one just means: look again then). */
+    static final Duration MAX_HINT = Duration.ofHours(1);
 
     /** How long a fair limit keeps a waiting ticket without a keep-alive. */
     static final Duration TICKET_TTL = Duration.ofSeconds(10);
@@ -73,9 +80,46 @@ final class DefaultLimiter implements DistributedLimiter {
     DefaultLimiter(String name, DefaultLimiterClient client) {
         this.name = name;
         this.client = client;
-        this.renewer = new LeaseRenewer(this);
+        this.clock = client.clock();
+        this.recovery = new LimitRecovery(name, client);
+        this.renewer = new LeaseRenewer(new LeaseRenewer.Host() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public CompletableFuture<RenewResult> renew(List<LimitStore.RenewRequest> permits) {
+                return client.store().renew(name, client.instanceId(), permits);
+            }
+
+            @Override
+            public CompletableFuture<Optional<UnknownLimitException>> recover(UnknownLimitException missing) {
+                return recovery.onMissing(missing);
+            }
+
+            @Override
+            public void lost(DefaultPermit permit) {
+                client.listeners().fire(l -> l.onLeaseLost(permit));
+            }
+        }, clock);
         this.fallback = new LocalFallback(this);
-        this.dispatcher = new Dispatcher(this);
+        this.dispatcher = new Dispatcher(name, client.instanceId(), client.store()::exchange, new Dispatcher.Host() {
+            @Override
+            public boolean countable() {
+                return DefaultLimiter.this.countable();
+            }
+
+            @Override
+            public List<Dispatcher.Acquire> handOffTo(int n) {
+                return DefaultLimiter.this.handOffTo(n);
+            }
+
+            @Override
+            public void learn(AcquireResult.PolicyNumbers policy) {
+                DefaultLimiter.this.learn(policy);
+            }
+        }, clock);
         this.health = client.newHealth(name);
     }
 
@@ -100,6 +144,10 @@ final class DefaultLimiter implements DistributedLimiter {
 
     DefaultLimiterClient client() {
         return client;
+    }
+
+    LimitRecovery recovery() {
+        return recovery;
     }
 
     @Override
@@ -153,19 +201,26 @@ final class DefaultLimiter implements DistributedLimiter {
         if (timeout.isNegative()) {
             throw new LimiterValidationException("timeout", timeout, "be zero or positive");
         }
-        Waiter w = new Waiter(weight, timeout, once || timeout.isZero(), once);
+        Waiter w = new Waiter(weight, timeout, once || timeout.isZero(), once, clock.nanoTime());
         if (health.isDown()) {
             degraded(w, health.lastError());
             return w.future;
         }
-        if (w.singleShot) {
-            synchronized (this) {
-                attempting++;
-            }
-            attempt(w);
-            return w.future;
-        }
         try {
+            if (w.singleShot) {
+                // One attempt, with a deadline of its own: whatever happens to the call, the caller gets an answer.
+                Duration bound = client.config().connectTimeout().plus(client.config().commandTimeout())
+                        .plusMillis(500);
+                ScheduledFuture<?> deadline = client.timer().schedule(() -> w.future.completeExceptionally(
+                        new LimiterUnavailableException("no answer from Redis within " + bound.toMillis()
+                                + " ms for limit '" + name + "'", null)), bound.toNanos(), TimeUnit.NANOSECONDS);
+                w.future.whenComplete((p, e) -> deadline.cancel(false));
+                synchronized (this) {
+                    attempting++;
+                }
+                attempt(w);
+                return w.future;
+            }
             ScheduledFuture<?> deadline = client.timer().schedule(() -> {
                 if (w.future.completeExceptionally(new LimiterTimeoutException(name, weight, timeout))) {
                     client.listeners().fire(l -> l.onTimeout(this, weight, timeout));
@@ -179,17 +234,57 @@ final class DefaultLimiter implements DistributedLimiter {
             w.future.completeExceptionally(new IllegalStateException("the limiter client is closed"));
             return w.future;
         }
-        subscription().whenComplete((s, e) -> {
-            if (e == null) {
-                enqueue(w);
-            } else if (Futures.unwrap(e) instanceof LimiterUnavailableException) {
-                health.markDown(Futures.unwrap(e));
-                degraded(w, Futures.unwrap(e));
-            } else {
-                w.future.completeExceptionally(Futures.unwrap(e));
-            }
-        });
+        CompletableFuture<RedisBackend.Subscription> sub;
+        synchronized (this) {
+            // Queued now, in call order, even if the subscription is not up yet.
+            w.state = State.PENDING;
+            queue.addLast(w);
+            sub = subscription();
+        }
+        if (sub.isDone() && !sub.isCompletedExceptionally()) {
+            enqueue(w);
+        } else {
+            sub.whenComplete((s, e) -> subscribed(e));
+        }
         return w.future;
+    }
+
+    /** The subscription is up (or failed): the waiters queued meanwhile attempt (or fail) in their call order. */
+    private void subscribed(Throwable e) {
+        if (e == null) {
+            int slots = 0;
+            synchronized (this) {
+                for (Waiter w : queue) {
+                    if (w.state == State.PENDING && !w.future.isDone() && admit(w)) {
+                        slots++;
+                    }
+                }
+            }
+            for (int i = 0; i < slots; i++) {
+                dispatcher.send(); // one per call slot taken (a send with nothing left gives its slot back)
+            }
+            return;
+        }
+        List<Waiter> failed = new ArrayList<>();
+        synchronized (this) {
+            for (Waiter w : queue) {
+                if (w.state == State.PENDING) {
+                    failed.add(w);
+                }
+            }
+            queue.removeAll(failed);
+        }
+        Throwable cause = Futures.unwrap(e);
+        if (cause instanceof LimiterUnavailableException) {
+            health.markDown(cause);
+        }
+        for (Waiter w : failed) {
+            if (cause instanceof LimiterUnavailableException) {
+                degraded(w, cause);
+            } else {
+                w.future.completeExceptionally(cause);
+            }
+        }
     }
 
     private synchronized CompletableFuture<RedisBackend.Subscription> subscription() {
@@ -238,33 +333,46 @@ final class DefaultLimiter implements DistributedLimiter {
     }
 
     private void enqueue(Waiter w) {
-        boolean attemptNow;
+        boolean send;
         synchronized (this) {
-            if (w.future.isDone()) {
+            if (w.future.isDone() || w.state != State.PENDING) {
                 return;
             }
-            // On a fair limit every waiter asks at once, to take its place in the cross-instance queue.
-            attemptNow = fair || !hasSleeper() || (timer == null && attempting == 0);
-            w.state = attemptNow ? State.ATTEMPTING : State.SLEEPING;
-            queue.addLast(w);
-            if (attemptNow) {
-                attempting++;
-            }
+            send = admit(w);
         }
-        if (attemptNow) {
-            attempt(w);
+        if (send) {
+            dispatcher.send();
         }
+    }
+
+    /**
+     * A queued waiter either attempts now or sleeps until woken. Call holding the lock: its attempt is queued on
+     * the dispatcher under the same lock, so attempts (and a fair limit's tickets) keep the local order.
+     *
+     * @return whether the caller must call {@link Dispatcher#send()} once it let go of the lock
+     */
+    private boolean admit(Waiter w) {
+        // On a fair limit every waiter asks at once, to take its place in the cross-instance queue.
+        boolean attemptNow = fair || !hasSleeper() || (timer == null && attempting == 0);
+        if (!attemptNow) {
+            w.state = State.SLEEPING;
+            return false;
+        }
+        w.state = State.ATTEMPTING;
+        attempting++;
+        return dispatcher.offer(request(w, false));
     }
 
     private void attempt(Waiter w) {
-        dispatcher.acquire(request(w));
+        dispatcher.acquire(request(w, false));
     }
 
-    private Dispatcher.Acquire request(Waiter w) {
+    /** @param handOff the attempt rides a release of this process (a hand-off) */
+    private Dispatcher.Acquire request(Waiter w, boolean handOff) {
         String id = newPermitId();
-        long sentAt = System.nanoTime();
+        long sentAt = clock.nanoTime();
         return new Dispatcher.Acquire(new LimitStore.AcquireRequest(id, w.weight, w.singleShot ? "" : w.ticket),
-                (r, e) -> onResult(w, id, sentAt, r, e));
+                (r, e) -> onResult(w, id, sentAt, handOff, r, e));
     }
 
     /**
@@ -275,12 +383,8 @@ final class DefaultLimiter implements DistributedLimiter {
         if (fair) {
             return List.of();
         }
-        List<Waiter> chosen = new java.util.ArrayList<>();
+        List<Waiter> chosen = new ArrayList<>();
         synchronized (this) {
-            if (shareNextRelease) {
-                shareNextRelease = false;
-                return List.of();
-            }
             // Every few batches, a release goes back to the shared pool and is announced, so other instances'
             // waiters get their turn: hand-offs must not let one busy process keep a non-fair cap to itself.
             if (++handOffStreak > HAND_OFF_STREAK) {
@@ -298,56 +402,40 @@ final class DefaultLimiter implements DistributedLimiter {
                 }
             }
         }
-        List<Dispatcher.Acquire> out = new java.util.ArrayList<>(chosen.size());
+        List<Dispatcher.Acquire> out = new ArrayList<>(chosen.size());
         for (Waiter w : chosen) {
-            out.add(request(w));
+            out.add(request(w, true));
         }
         return out;
     }
 
-    private void onResult(Waiter w, String id, long sentAt, AcquireResult r, Throwable e) {
+    private void onResult(Waiter w, String id, long sentAt, boolean handOff, AcquireResult r, Throwable e) {
         if (e != null) {
             Throwable cause = Futures.unwrap(e);
-            LimitPolicy mine = client.definedPolicy(name);
-            if (cause instanceof UnknownLimitException && mine != null && !w.redefined) {
-                // The limit vanished (a Redis restart that lost data, a failover): this client defined it, so it
-                // defines it again (create-if-absent) and retries once.
+            if (cause instanceof UnknownLimitException missing && !w.redefined) {
                 w.redefined = true;
-                log.info("limit '{}' is gone from Redis; defining it again as this client defined it: {}", name, mine);
-                client.store().define(name, mine).whenComplete((d, de) -> {
-                    if (de != null) {
-                        onResult(w, id, sentAt, null, de);
+                recovery.onMissing(missing).whenComplete((gone, re) -> {
+                    if (re == null && gone.isEmpty()) {
+                        attempt(w); // defined again: one more try
                     } else {
-                        attempt(w);
+                        failed(w, re == null ? gone.get() : missing);
                     }
                 });
                 return;
             }
-            synchronized (this) {
-                attempting--;
-                queue.remove(w);
-            }
-            if (cause instanceof LimiterUnavailableException) {
-                health.markDown(cause);
-                degraded(w, cause);
-            } else {
-                w.future.completeExceptionally(cause);
-            }
-            if (!w.singleShot) {
-                wakeOne();
-            }
+            failed(w, cause);
             return;
         }
         health.markUp();
         fallback.learn(r.policy());
         fair = r.policy().fair();
         if (!client.listeners().isEmpty()) {
-            long rtt = System.nanoTime() - sentAt;
+            long rtt = clock.nanoTime() - sentAt;
             client.listeners().fire(l -> l.onAttempt(this, Duration.ofNanos(rtt), r.granted()));
         }
         if (r.granted()) {
             DefaultPermit permit = new DefaultPermit(id, this, w.weight, r.leaseExpiresAtMs(),
-                    sentAt + r.lease().toNanos(), r.policy().epoch());
+                    sentAt + r.lease().toNanos(), r.policy().epoch(), clock);
             if (permit.leased()) {
                 renewer.add(permit, r.lease());
             }
@@ -356,13 +444,16 @@ final class DefaultLimiter implements DistributedLimiter {
                 attempting--;
                 queue.remove(w);
                 // Attempts still in flight (often in the same batch) report room themselves: wake only once.
-                wakeNext = r.roomLeft() && hasSleeper() && attempting == 0;
+                // A hand-off takes the capacity its own release freed; room left beyond it is capacity another
+                // instance was told about (a shared release) or freed elsewhere: it is not chased by waking the next
+                // local waiter, so a busy process cannot keep a non-fair cap to itself.
+                wakeNext = r.roomLeft() && hasSleeper() && attempting == 0 && !handOff;
                 if (!wakeNext && hasSleeper()) {
                     armTimer(r.retryAfter());
                 }
             }
             if (!w.future.isDone() && !client.listeners().isEmpty()) {
-                Duration waited = Duration.ofNanos(System.nanoTime() - w.startNanos);
+                Duration waited = Duration.ofNanos(clock.nanoTime() - w.startNanos);
                 client.listeners().fire(l -> l.onAcquired(this, permit, waited));
             }
             if (!w.future.complete(permit)) {
@@ -423,6 +514,23 @@ final class DefaultLimiter implements DistributedLimiter {
         }
     }
 
+    /** An attempt failed for good: the waiter leaves with {@code cause} (or the Redis-down path). */
+    private void failed(Waiter w, Throwable cause) {
+        synchronized (this) {
+            attempting--;
+            queue.remove(w);
+        }
+        if (cause instanceof LimiterUnavailableException) {
+            health.markDown(cause);
+            degraded(w, cause);
+        } else {
+            w.future.completeExceptionally(cause);
+        }
+        if (!w.singleShot) {
+            wakeOne();
+        }
+    }
+
     /** Redis is unreachable: fail (FAIL_CLOSED) or grant locally, per this limit's policy. */
     private void degraded(Waiter w, Throwable cause) {
         RedisDownPolicy mode = client.config().redisDownPolicy(name);
@@ -432,7 +540,7 @@ final class DefaultLimiter implements DistributedLimiter {
                             + ")", cause));
             return;
         }
-        fallback.acquire(mode, w.weight, w.singleShot ? System.nanoTime() : w.startNanos + w.timeout.toNanos(),
+        fallback.acquire(mode, w.weight, w.singleShot ? clock.nanoTime() : w.startNanos + w.timeout.toNanos(),
                 w.timeout, w.future, cause);
     }
 
@@ -459,7 +567,7 @@ final class DefaultLimiter implements DistributedLimiter {
     }
 
     private synchronized void leave(Waiter w) {
-        if (w.state == State.SLEEPING) {
+        if (w.state == State.SLEEPING || w.state == State.PENDING) {
             queue.remove(w);
         }
         if (w.queuedTicket && !(w.future.isDone() && !w.future.isCompletedExceptionally())) {
@@ -489,7 +597,7 @@ final class DefaultLimiter implements DistributedLimiter {
     }
 
     private void keepAliveTick() {
-        List<String> tickets = new java.util.ArrayList<>();
+        List<String> tickets = new ArrayList<>();
         synchronized (this) {
             keepAlive = null;
             for (Waiter w : queue) {
@@ -502,11 +610,14 @@ final class DefaultLimiter implements DistributedLimiter {
             }
             keepTicketsAlive();
         }
-        client.store().keepAlive(name, TICKET_TTL, tickets).whenComplete((lost, e) -> {
+        client.store().keepAlive(name, TICKET_TTL, tickets).whenComplete((k, e) -> {
             if (e == null) {
-                for (String t : lost) {
+                for (String t : k.lost()) {
                     wakeTicket(t); // dropped (e.g. a Redis restart): ask again to queue again
                 }
+                // Our ticket is first and there is room, yet no notification got through (a missed message):
+                // the head asks now, so a lost wake-up costs at most one keep-alive period.
+                k.headIfRoom().filter(tickets::contains).ifPresent(this::wakeTicket);
             }
         });
     }
@@ -521,8 +632,10 @@ final class DefaultLimiter implements DistributedLimiter {
     }
 
     /** Arms the queue's one timer at {@code delay}, unless it already fires sooner. Call holding the lock. */
-    private void armTimer(Duration delay) {
-        long at = System.nanoTime() + delay.toNanos();
+    private void armTimer(Duration hint) {
+        // A hint may be huge (weights far beyond a slow refill); waking earlier than needed is harmless.
+        Duration delay = hint.compareTo(MAX_HINT) > 0 ? MAX_HINT : hint.isNegative() ? Duration.ZERO : hint;
+        long at = clock.nanoTime() + delay.toNanos();
         if (timer != null && timerAtNanos - at <= 0) {
             return;
         }
@@ -563,89 +676,13 @@ final class DefaultLimiter implements DistributedLimiter {
         }
     }
 
-    /** Grants made by local hand-over since the last exchange, for the limit's counters in Redis. */
-    int drainLocalGrants() {
-        return localGrants.getAndSet(0);
-    }
-
     /**
-     * Non-fair limits with only a concurrency part: a released permit goes straight to the oldest local waiter of
-     * the same weight, without a round trip (the permit, its id and its lease simply change hands). Every few
-     * releases one goes back to Redis instead and is announced, so other instances get their turn.
+     * Queues the release of {@code permit} on the dispatcher (it rides the limit's next call, before any acquire
+     * queued after it, and is retried while Redis is unreachable until the lease has surely run out).
      */
-    boolean handOverLocally(DefaultPermit permit) {
-        io.limiter.core.redis.AcquireResult.PolicyNumbers p = fallback.policy();
-        if (fair || p == null || p.rate() >= 0 || p.fair() || health.isDown()) {
-            return false;
-        }
-        Waiter taken = null;
-        DefaultPermit next;
-        synchronized (this) {
-            if (++handOffStreak > HAND_OFF_STREAK) {
-                handOffStreak = 0;
-                shareNextRelease = true;
-                return false;
-            }
-            for (Waiter w : queue) {
-                if (w.state == State.SLEEPING && !w.future.isDone()) {
-                    taken = w; // the oldest sleeper only: never overtake a heavier waiter
-                    break;
-                }
-            }
-            if (taken == null || taken.weight != permit.weight() || renewer.isFailing()) {
-                return false;
-            }
-            next = permit.handOver();
-            if (next == null) {
-                return false;
-            }
-            queue.remove(taken);
-        }
-        renewer.replace(next);
-        localGrants.incrementAndGet();
-        if (!taken.future.isDone() && !client.listeners().isEmpty()) {
-            Duration waited = Duration.ofNanos(System.nanoTime() - taken.startNanos);
-            client.listeners().fire(l -> l.onAcquired(this, next, waited));
-        }
-        if (!taken.future.complete(next)) {
-            next.releaseAsync(); // the waiter gave up a moment ago
-        }
-        return true;
-    }
-
     CompletableFuture<Void> release(DefaultPermit permit) {
         renewer.remove(permit);
-        return sendRelease(permit, true);
-    }
-
-    /**
-     * Sends a release. If Redis is unreachable, it is sent again every {@link #RELEASE_RETRY_MS} ms until Redis
-     * answers or the lease has surely run out, so capacity comes back as soon as Redis (or, after a failover, the
-     * promoted replica) answers instead of only when the lease runs out. The future completes after the first try.
-     */
-    private CompletableFuture<Void> sendRelease(DefaultPermit permit, boolean first) {
-        return dispatcher.release(permit.id())
-                .handle((released, e) -> {
-                    if (e == null) {
-                        return null;
-                    }
-                    Throwable cause = Futures.unwrap(e);
-                    boolean retry = cause instanceof LimiterUnavailableException && permit.leaseMayBeRunning();
-                    if (first) {
-                        log.warn("release of permit {} of limit '{}' failed{}: {}", permit.id(), name,
-                                retry ? "; trying again until Redis answers or the lease runs out"
-                                        : "; Redis reclaims it when its lease runs out", cause.getMessage());
-                    }
-                    if (retry) {
-                        try {
-                            client.timer().schedule(() -> sendRelease(permit, false), RELEASE_RETRY_MS,
-                                    TimeUnit.MILLISECONDS);
-                        } catch (RejectedExecutionException closed) {
-                            // client closed: the lease reclaims it
-                        }
-                    }
-                    return null;
-                });
+        return dispatcher.release(permit.id(), permit.localDeadlineNanos()).handle((held, e) -> null);
     }
 
     /**
@@ -675,6 +712,7 @@ final class DefaultLimiter implements DistributedLimiter {
             p.releaseAsync();
         }
         try {
+            // Releases and compensation for lost answers queued so far, each sent (retried) until Redis answers.
             dispatcher.flush().get(client.config().commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -683,6 +721,8 @@ final class DefaultLimiter implements DistributedLimiter {
         } catch (TimeoutException | ExecutionException e) {
             log.warn("releases of limit '{}' ({} permit(s) still held at close, and any closed just before) are "
                     + "unconfirmed; those not done are held until their leases run out", name, held.size());
+        } finally {
+            dispatcher.abandon();
         }
     }
 
@@ -702,14 +742,15 @@ final class DefaultLimiter implements DistributedLimiter {
         final boolean singleShot;
         final boolean tryOnly;
         final CompletableFuture<Permit> future = new CompletableFuture<>();
-        final long startNanos = System.nanoTime();
+        final long startNanos;
         final String ticket;
         State state = State.ATTEMPTING;
         boolean redefined;
         boolean wakePending;
         boolean queuedTicket;
 
-        Waiter(int weight, Duration timeout, boolean singleShot, boolean tryOnly) {
+        Waiter(int weight, Duration timeout, boolean singleShot, boolean tryOnly, long startNanos) {
+            this.startNanos = startNanos;
             this.weight = weight;
             this.timeout = timeout;
             this.singleShot = singleShot;

@@ -33,6 +33,7 @@ public final class DefaultLimiterClient implements LimiterClient {
     private final boolean ownsBackend;
     private final LimitStore store;
     private final ScheduledThreadPoolExecutor timer;
+    private final Clock clock;
     private final Executor callbacks;
     private final ExecutorService ownedCallbacks;
     private final ConcurrentMap<String, DefaultLimiter> limiters = new ConcurrentHashMap<>();
@@ -54,6 +55,7 @@ public final class DefaultLimiterClient implements LimiterClient {
         this.store = new LimitStore(backend, new KeySchema(config.keyPrefix()));
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("limiter-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
+        this.clock = Clock.system(timer);
         if (config.callbackExecutor() != null) {
             this.callbacks = config.callbackExecutor();
             this.ownedCallbacks = null;
@@ -160,6 +162,11 @@ public final class DefaultLimiterClient implements LimiterClient {
         return defined.get(name);
     }
 
+    /** Stops defining {@code name} again by itself (an operator deleted it). True if this client had defined it. */
+    boolean forget(String name) {
+        return defined.remove(name) != null;
+    }
+
     /** Live instances seen at the last heartbeat (at least 1). */
     int liveInstances() {
         return liveInstances;
@@ -199,6 +206,10 @@ public final class DefaultLimiterClient implements LimiterClient {
 
     ScheduledThreadPoolExecutor timer() {
         return timer;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     Executor callbacks() {

@@ -16,11 +16,12 @@ final class DefaultPermit implements Permit {
     private volatile long leaseExpiresAtMs;
     private volatile long localDeadlineNanos;
     private volatile boolean lost;
-    private final String epoch;
-    private static final long HAND_OVER_MARGIN_NANOS = 1_000_000_000L;
+    /** The limit's epoch this permit belongs to: where it was granted, or re-asserted since. */
+    private volatile String epoch;
+    private final Clock clock;
 
     DefaultPermit(String id, DefaultLimiter limiter, int weight, long leaseExpiresAtMs, long localDeadlineNanos,
-            String epoch) {
+            String epoch, Clock clock) {
         this.id = id;
         this.limiter = limiter;
         this.weight = weight;
@@ -28,11 +29,17 @@ final class DefaultPermit implements Permit {
         this.leaseExpiresAtMs = leaseExpiresAtMs;
         this.localDeadlineNanos = localDeadlineNanos;
         this.epoch = epoch == null ? "" : epoch;
+        this.clock = clock;
     }
 
-    /** The limit's epoch when this permit was granted. */
+    /** The limit's epoch this permit belongs to (sent with renewals). */
     String epoch() {
         return epoch;
+    }
+
+    /** When the lease surely runs out by local time (ns, {@link Clock#nanoTime()}). */
+    long localDeadlineNanos() {
+        return localDeadlineNanos;
     }
 
     @Override
@@ -60,12 +67,7 @@ final class DefaultPermit implements Permit {
         if (closed.get() || lost) {
             return false;
         }
-        return !leased || System.nanoTime() - localDeadlineNanos < 0;
-    }
-
-    /** Whether the lease may still be running in Redis (by local time; false once it surely ran out). */
-    boolean leaseMayBeRunning() {
-        return leased && System.nanoTime() - localDeadlineNanos < 0;
+        return !leased || clock.nanoTime() - localDeadlineNanos < 0;
     }
 
     boolean leased() {
@@ -76,23 +78,16 @@ final class DefaultPermit implements Permit {
         return closed.get();
     }
 
-    /** A renewal succeeded: the lease now runs to {@code expiresAtMs} (Redis) / {@code deadlineNanos} (local). */
-    void renewed(long expiresAtMs, long deadlineNanos) {
+    /**
+     * A renewal succeeded: the lease now runs to {@code expiresAtMs} (Redis) / {@code deadlineNanos} (local), and
+     * the permit belongs to the limit's epoch {@code epoch} (it changes when Redis re-asserted it after lost data).
+     */
+    void renewed(long expiresAtMs, long deadlineNanos, String epoch) {
         this.leaseExpiresAtMs = expiresAtMs;
         this.localDeadlineNanos = deadlineNanos;
-    }
-
-    /**
-     * The same held permit (id, lease) for its next holder in this process; this object is then closed without a
-     * release. Null if this one was already closed or lost.
-     */
-    DefaultPermit handOver() {
-        // Never pass on a lease that may have run out (a long pause, failing renewals): it goes back to Redis.
-        if (lost || System.nanoTime() - localDeadlineNanos > -HAND_OVER_MARGIN_NANOS
-                || !closed.compareAndSet(false, true)) {
-            return null;
+        if (epoch != null && !epoch.isEmpty()) {
+            this.epoch = epoch;
         }
-        return new DefaultPermit(id, limiter, weight, leaseExpiresAtMs, localDeadlineNanos, epoch);
     }
 
     /** Redis no longer holds it. */
@@ -108,12 +103,6 @@ final class DefaultPermit implements Permit {
 
     @Override
     public CompletableFuture<Void> releaseAsync() {
-        if (closed.get()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (leased && limiter.handOverLocally(this)) {
-            return CompletableFuture.completedFuture(null); // now held by the next local waiter
-        }
         if (!closed.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }

@@ -1,5 +1,6 @@
 package io.limiter.client.internal;
 
+import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RenewResult;
 import java.time.Duration;
@@ -7,8 +8,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,19 +19,41 @@ import org.slf4j.LoggerFactory;
 /**
  * Renews the leases of every permit one limit holds in this process: one batched script call per tick, every
  * third of the lease, whatever the number of permits. Runs only while permits are held.
+ *
+ * <p>A renewed (or re-asserted) permit takes the epoch Redis answers, so after lost data a re-asserted permit
+ * belongs to the new epoch and a later force release of it is reported, not re-asserted again. If the limit
+ * vanished, the limit's recovery decides (define it again if this client defined it, never if an operator deleted
+ * it); if renewals fail, a permit whose lease surely ran out by local time is reported lost.
  */
 final class LeaseRenewer {
     private static final Logger log = LoggerFactory.getLogger(LeaseRenewer.class);
 
-    private final DefaultLimiter limiter;
+    /** What the renewer needs from its limit. */
+    interface Host {
+        String name();
+
+        /** One batched renewal call. */
+        CompletableFuture<RenewResult> renew(List<LimitStore.RenewRequest> permits);
+
+        /** The limit is not in Redis: empty if it was defined again (renew at once), else why it stays gone. */
+        CompletableFuture<Optional<UnknownLimitException>> recover(UnknownLimitException missing);
+
+        /** Redis lost this permit, or it ran out: its work no longer counts against the cap. */
+        void lost(DefaultPermit permit);
+    }
+
+    private final Host host;
+    private final Clock clock;
     private final Map<String, DefaultPermit> held = new ConcurrentHashMap<>();
-    private ScheduledFuture<?> next;
+    private Clock.Cancellable next;
+    private long nextAtNanos;
     private boolean running;
     private Duration lease = Duration.ofSeconds(30);
     private volatile boolean failing;
 
-    LeaseRenewer(DefaultLimiter limiter) {
-        this.limiter = limiter;
+    LeaseRenewer(Host host, Clock clock) {
+        this.host = host;
+        this.clock = clock;
     }
 
     void add(DefaultPermit permit, Duration lease) {
@@ -36,9 +61,8 @@ final class LeaseRenewer {
         synchronized (this) {
             boolean shorter = lease.compareTo(this.lease) < 0;
             this.lease = lease;
-            if (next != null && shorter
-                    && next.getDelay(TimeUnit.MILLISECONDS) > Math.max(100, lease.toMillis() / 3)) {
-                next.cancel(false); // the lease was shortened: renew on the new rhythm
+            if (next != null && shorter && nextAtNanos - clock.nanoTime() > period()) {
+                next.cancel(); // the lease was shortened: renew on the new rhythm
                 next = null;
             }
             if (next == null && !running) {
@@ -56,13 +80,17 @@ final class LeaseRenewer {
         held.remove(permit.id(), permit);
     }
 
-    /** The same permit id now belongs to {@code next} (a local hand-over). */
-    void replace(DefaultPermit next) {
-        held.put(next.id(), next);
-    }
-
     int size() {
         return held.size();
+    }
+
+    /** Total weight of the permits held (what the heartbeat reports). */
+    long weight() {
+        long w = 0;
+        for (DefaultPermit p : held.values()) {
+            w += p.weight();
+        }
+        return w;
     }
 
     List<DefaultPermit> drain() {
@@ -70,18 +98,24 @@ final class LeaseRenewer {
         held.clear();
         synchronized (this) {
             if (next != null) {
-                next.cancel(false);
+                next.cancel();
                 next = null;
             }
         }
         return all;
     }
 
+    private long period() {
+        return TimeUnit.MILLISECONDS.toNanos(Math.max(100, lease.toMillis() / 3));
+    }
+
+    /** Call holding the lock. */
     private void schedule() {
-        long delay = Math.max(100, lease.toMillis() / 3);
+        long delay = period();
         try {
-            next = limiter.client().timer().schedule(this::tick, delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            nextAtNanos = clock.nanoTime() + delay;
+            next = clock.schedule(this::tick, delay);
+        } catch (RejectedExecutionException closed) {
             next = null;
         }
     }
@@ -98,7 +132,7 @@ final class LeaseRenewer {
     }
 
     /** Renews what is held right now (rebuilt each time, so a permit released meanwhile is never re-asserted). */
-    private void renewHeld(boolean mayDefine) {
+    private void renewHeld(boolean mayRecover) {
         List<String> ids = new ArrayList<>();
         List<LimitStore.RenewRequest> requests = new ArrayList<>();
         for (DefaultPermit p : held.values()) {
@@ -106,54 +140,70 @@ final class LeaseRenewer {
             requests.add(new LimitStore.RenewRequest(p.id(), p.weight(), p.epoch()));
         }
         if (ids.isEmpty()) {
-            synchronized (this) {
-                running = false;
-            }
+            done();
             return;
         }
-        renew(ids, requests, mayDefine);
-    }
-
-    private void renew(List<String> ids, List<LimitStore.RenewRequest> requests, boolean mayDefine) {
-        long sentAt = System.nanoTime();
-        limiter.client().store().renew(limiter.name(), limiter.client().instanceId(), requests)
-                .whenComplete((r, e) -> {
-                    if (e == null && r.limitMissing() && mayDefine
-                            && limiter.client().definedPolicy(limiter.name()) != null) {
-                        // The limit vanished (Redis lost its data): this client defined it, so it defines it again
-                        // and re-asserts its permits in the same tick.
-                        limiter.client().store().define(limiter.name(), limiter.client().definedPolicy(limiter.name()))
-                                .whenComplete((d, de) -> renewHeld(false));
-                        return;
-                    }
-                    try {
-                    if (e != null) {
-                        if (!failing) {
-                            log.warn("renewal of {} permit(s) of limit '{}' failed; retrying: {}", ids.size(),
-                                    limiter.name(), Futures.unwrap(e).getMessage());
-                        }
-                        failing = true;
-                        reportRunOut();
+        long sentAt = clock.nanoTime();
+        CompletableFuture<RenewResult> call;
+        try {
+            call = host.renew(requests);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((r, e) -> {
+            if (e == null && r.limitMissing() && !r.limitDeleted() && mayRecover) {
+                // The limit vanished (Redis lost its data): if this client defined it, it is defined again and the
+                // permits are re-asserted in the same tick.
+                host.recover(new UnknownLimitException(host.name())).whenComplete((gone, re) -> {
+                    if (re == null && gone.isEmpty()) {
+                        renewHeld(false);
                     } else {
-                        if (failing) {
-                            log.info("renewal of limit '{}' works again", limiter.name());
-                        }
-                        failing = false;
-                        if (r.reasserted() > 0) {
-                            log.warn("limit '{}' was created anew in Redis (its data was lost); re-asserted {} "
-                                    + "running permit(s) of this instance", limiter.name(), r.reasserted());
-                        }
-                        apply(ids, r, sentAt);
-                    }
-                    } finally {
-                        synchronized (this) {
-                            running = false;
-                            if (!held.isEmpty()) {
-                                schedule();
-                            }
-                        }
+                        settle(ids, r, null, sentAt);
                     }
                 });
+                return;
+            }
+            if (e == null && r.limitDeleted()) {
+                host.recover(new UnknownLimitException(host.name(), true)); // forget it; every id is lost below
+            }
+            settle(ids, r, e, sentAt);
+        });
+    }
+
+    private void settle(List<String> ids, RenewResult r, Throwable e, long sentAt) {
+        try {
+            if (e != null) {
+                if (!failing) {
+                    log.warn("renewal of {} permit(s) of limit '{}' failed; retrying: {}", ids.size(), host.name(),
+                            Futures.unwrap(e).getMessage());
+                }
+                failing = true;
+                reportRunOut();
+            } else {
+                if (failing) {
+                    log.info("renewal of limit '{}' works again", host.name());
+                }
+                failing = false;
+                if (r.reasserted() > 0) {
+                    log.warn("limit '{}' was created anew in Redis (its data was lost); re-asserted {} running "
+                            + "permit(s) of this instance", host.name(), r.reasserted());
+                }
+                apply(ids, r, sentAt);
+            }
+        } catch (RuntimeException bug) {
+            log.error("applying a renewal of limit '{}' failed", host.name(), bug);
+        } finally {
+            done();
+        }
+    }
+
+    private void done() {
+        synchronized (this) {
+            running = false;
+            if (!held.isEmpty() && next == null) {
+                schedule();
+            }
+        }
     }
 
     /** Without Redis, a lease whose local deadline passed is lost: Redis has reclaimed it (or will). */
@@ -162,8 +212,8 @@ final class LeaseRenewer {
             if (!p.isClosed() && !p.isValid() && held.remove(p.id()) != null) {
                 p.markLost();
                 log.warn("lease of permit {} of limit '{}' ran out while Redis was unreachable; its work no longer "
-                        + "counts against the cap", p.id(), limiter.name());
-                limiter.listeners().fire(l -> l.onLeaseLost(p));
+                        + "counts against the cap", p.id(), host.name());
+                host.lost(p);
             }
         }
     }
@@ -184,11 +234,11 @@ final class LeaseRenewer {
                 if (!p.isClosed()) {
                     p.markLost();
                     log.warn("lease of permit {} of limit '{}' was lost (expired, force-released or the limit was "
-                            + "removed); its work no longer counts against the cap", id, limiter.name());
-                    limiter.listeners().fire(l -> l.onLeaseLost(p));
+                            + "removed); its work no longer counts against the cap", id, host.name());
+                    host.lost(p);
                 }
             } else {
-                p.renewed(r.leaseExpiresAtMs(), deadline);
+                p.renewed(r.leaseExpiresAtMs(), deadline, r.epoch());
             }
         }
     }

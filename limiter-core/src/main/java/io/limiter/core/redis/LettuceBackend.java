@@ -164,12 +164,16 @@ public final class LettuceBackend implements RedisBackend {
         Script s = topology.variant(script);
         String[] k = keys.toArray(new String[0]);
         String[] a = args.toArray(new String[0]);
+        // EVALSHA, then EVAL on NOSCRIPT (a restart or SCRIPT FLUSH), within one command timeout in all: the
+        // fallback never doubles the time a caller waits before failing closed. (Ordering across such a fallback is
+        // the caller's concern: the client repeats unanswered releases in its later calls.)
         return topology.commands()
                 .thenCompose(c -> c.<Object>evalsha(s.sha1(), ScriptOutputType.MULTI, k, a)
                         .toCompletableFuture()
                         .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
                                 ? c.<Object>eval(s.source(), ScriptOutputType.MULTI, k, a).toCompletableFuture()
-                                : CompletableFuture.failedFuture(e)))
+                                : CompletableFuture.failedFuture(e))
+                        .orTimeout(commandTimeout.toNanos(), TimeUnit.NANOSECONDS))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         ScriptErrors.forKeys(translate(script.name(), e), keys)));
     }
@@ -259,7 +263,7 @@ public final class LettuceBackend implements RedisBackend {
             return new LimiterUnavailableException("Redis at " + displayUri + " refused the connection for " + what
                     + ": " + AUTHENTICATION_FAILED + " (" + refused + ")", cause);
         }
-        if (cause instanceof RedisCommandTimeoutException) {
+        if (cause instanceof RedisCommandTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
             return new LimiterUnavailableException(
                     "Redis at " + displayUri + " did not answer " + what + " within " + commandTimeout, cause);
         }

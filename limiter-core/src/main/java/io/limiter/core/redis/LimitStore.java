@@ -76,6 +76,29 @@ public final class LimitStore {
     }
 
     /**
+     * One {@link #exchange(ExchangeRequest)} call: releases first, then acquires, in one atomic script call.
+     *
+     * @param limit the limit's name
+     * @param owner the instance id recorded on grants and waiting tickets
+     * @param ticketTtl how long a fair limit keeps a denied waiting ticket queued without a keep-alive
+     * @param releases permit ids to release (idempotent: an id not held changes nothing)
+     * @param forced count the releases as an operator's forced releases
+     * @param acquires acquire requests, decided in order
+     * @param counted send runs of equal weight as counted groups (for a limit the caller believes rate-only and
+     *        non-fair; see {@link NotCounted})
+     */
+    public record ExchangeRequest(String limit, String owner, Duration ticketTtl, List<String> releases,
+            boolean forced, List<AcquireRequest> acquires, boolean counted) {
+        public ExchangeRequest {
+            Objects.requireNonNull(limit, "limit");
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(ticketTtl, "ticketTtl");
+            releases = List.copyOf(releases);
+            acquires = List.copyOf(acquires);
+        }
+    }
+
+    /**
      * Releases {@code releases} and then tries {@code acquires}, in one atomic script call (one round trip):
      * the batch primitive the client builds on. Released capacity still free afterwards is announced (a fair limit
      * wakes the instance whose ticket is first).
@@ -84,33 +107,28 @@ public final class LimitStore {
      */
     public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
             List<String> releases, boolean forced, List<AcquireRequest> acquires) {
-        return exchange(name, owner, ticketTtl, releases, forced, acquires, 0);
+        return exchange(new ExchangeRequest(name, owner, ticketTtl, releases, forced, acquires, false));
     }
 
     /**
-     * Like {@link #exchange(String, String, Duration, List, boolean, List)}, also counting {@code localGrants}
-     * grants the caller made without Redis (a held permit handed on to its next local waiter).
+     * Runs one exchange: the request's releases, then its acquires, decided by Redis in order. With
+     * {@code counted}, runs of requests of equal weight go as one counted group the script decides in one step;
+     * if the limit is not rate-only and non-fair (any more), those requests come back as {@link NotCounted}: send
+     * them again one by one. Grants stay exact and in order.
      */
-    public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
-            List<String> releases, boolean forced, List<AcquireRequest> acquires, int localGrants) {
-        return exchange(name, owner, ticketTtl, releases, forced, acquires, localGrants, false);
-    }
-
-    /**
-     * Like {@link #exchange(String, String, Duration, List, boolean, List, int)}; with {@code counted}, runs of
-     * requests of equal weight go as one counted group the script decides in one step (for a limit the caller
-     * believes rate-only and non-fair: no permit ids or tickets are needed there). Grants stay exact and in order.
-     * If the limit is not rate-only and non-fair (any more), those requests come back as {@link NotCounted}: send
-     * them again one by one.
-     */
-    public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
-            List<String> releases, boolean forced, List<AcquireRequest> acquires, int localGrants, boolean counted) {
+    public CompletableFuture<ExchangeResult> exchange(ExchangeRequest request) {
+        String name = request.limit();
+        String owner = request.owner();
+        Duration ticketTtl = request.ticketTtl();
+        List<String> releases = request.releases();
+        boolean forced = request.forced();
+        List<AcquireRequest> acquires = request.acquires();
+        boolean counted = request.counted();
         LimitNames.requireValidName(name);
         List<String> args = new ArrayList<>(6 + releases.size() + 3 * acquires.size());
         args.add(owner);
         args.add(Long.toString(ticketTtl.toMillis()));
         args.add(forced ? "forced" : "released");
-        args.add(Integer.toString(localGrants));
         args.add(Integer.toString(releases.size()));
         args.addAll(releases);
         List<Integer> groupSizes = new ArrayList<>();
@@ -166,8 +184,8 @@ public final class LimitStore {
                 Object one;
                 if (status == 8) {
                     one = NotCounted.INSTANCE;
-                } else if (status == -1) {
-                    one = new UnknownLimitException(name);
+                } else if (status == -1 || status == -3) {
+                    one = new UnknownLimitException(name, status == -3);
                 } else if (status == -2) {
                     one = new LimiterValidationException("weight", weight,
                             "be at most " + a.get(1) + " (what limit '" + name + "' allows at once)");
@@ -243,30 +261,46 @@ public final class LimitStore {
         return backend.eval(Script.RENEW, keysOf(name), args)
                 .thenApply(reply -> {
                     List<?> r = list(reply);
-                    if (number(r.get(0)) == -1) {
-                        return new RenewResult(0, Duration.ZERO, List.copyOf(permitIds), 0, "", true);
+                    long status = number(r.get(0));
+                    if (status < 0) {
+                        return new RenewResult(0, Duration.ZERO, List.copyOf(permitIds), 0, "", true, status == -2);
                     }
                     List<String> lost = new ArrayList<>();
                     for (Object id : list(r.get(2))) {
                         lost.add((String) id);
                     }
                     return new RenewResult(number(r.get(0)), Duration.ofMillis(number(r.get(1))),
-                            Collections.unmodifiableList(lost), (int) number(r.get(3)), (String) r.get(4), false);
+                            Collections.unmodifiableList(lost), (int) number(r.get(3)), (String) r.get(4), false,
+                            false);
                 });
     }
 
-    /** Fair limits: keeps this instance's waiting tickets queued; completes with those no longer queued. */
-    public CompletableFuture<List<String>> keepAlive(String name, Duration ticketTtl, Collection<String> tickets) {
+    /**
+     * What a fair limit's keep-alive answered.
+     *
+     * @param lost the tickets no longer queued
+     * @param headIfRoom the first ticket in the queue if a permit is free for it now
+     */
+    public record KeepAliveResult(List<String> lost, Optional<String> headIfRoom) {
+    }
+
+    /**
+     * Fair limits: keeps this instance's waiting tickets queued; completes with those no longer queued and the
+     * head ticket if it may take a permit now (so a missed wake-up message is made up for).
+     */
+    public CompletableFuture<KeepAliveResult> keepAlive(String name, Duration ticketTtl, Collection<String> tickets) {
         LimitNames.requireValidName(name);
         List<String> args = new ArrayList<>(tickets.size() + 1);
         args.add(Long.toString(ticketTtl.toMillis()));
         args.addAll(tickets);
         return backend.eval(Script.KEEPALIVE, keys.keys(name), args).thenApply(reply -> {
+            List<?> r = list(reply);
             List<String> lost = new ArrayList<>();
-            for (Object t : list(list(reply).get(0))) {
+            for (Object t : list(r.get(0))) {
                 lost.add((String) t);
             }
-            return lost;
+            String head = r.size() > 1 ? (String) r.get(1) : "";
+            return new KeepAliveResult(lost, head == null || head.isEmpty() ? Optional.empty() : Optional.of(head));
         });
     }
 
@@ -322,13 +356,33 @@ public final class LimitStore {
                 Collections.unmodifiableMap(counters), (int) number(r.get(8))));
     }
 
-    /** Stores {@code policy} unless the limit already has one; never overwrites. */
+    /**
+     * Stores {@code policy} unless the limit already has one; never overwrites. An explicit define: it also brings
+     * back a limit an operator deleted.
+     */
     public CompletableFuture<DefineResult> define(String name, LimitPolicy policy) {
+        return define(name, policy, false);
+    }
+
+    /**
+     * Like {@link #define}, for a limit that vanished from Redis and that the caller defined before (recovery from
+     * lost data). Refused, with {@link UnknownLimitException#wasDeleted()}, if an operator deleted the limit.
+     */
+    public CompletableFuture<DefineResult> recover(String name, LimitPolicy policy) {
+        return define(name, policy, true);
+    }
+
+    private CompletableFuture<DefineResult> define(String name, LimitPolicy policy, boolean recovery) {
         LimitNames.requireValidName(name);
         Objects.requireNonNull(policy, "policy");
-        return backend.eval(Script.DEFINE, keys.keys(name), encodePolicy(policy))
+        List<String> args = new ArrayList<>(encodePolicy(policy));
+        args.add(recovery ? "1" : "");
+        return backend.eval(Script.DEFINE, keys.keys(name), args)
                 .thenApply(reply -> {
                     List<?> r = list(reply);
+                    if (number(r.get(0)) == 2) {
+                        throw new UnknownLimitException(name, true);
+                    }
                     return new DefineResult(number(r.get(0)) == 1, decodePolicy(name, list(r.get(1))));
                 });
     }
@@ -432,8 +486,9 @@ public final class LimitStore {
     }
 
     /**
-     * Records that an instance is alive (or, with {@code leave}, that it left). Entries older than
-     * {@code maxAge} are dropped on the way. Completes with the number of live instances.
+     * Records that an instance is alive (or, with {@code leave}, that it left); its entry expires {@code maxAge}
+     * after this call unless renewed. Expired entries (of any instance) are dropped on the way. Completes with the
+     * number of live instances.
      */
     public CompletableFuture<Integer> heartbeat(InstanceInfo instance, Duration maxAge, boolean leave) {
         return backend.eval(Script.HEARTBEAT, keys.instanceKeys(), List.of(instance.id(), instance.encode(),
@@ -441,9 +496,12 @@ public final class LimitStore {
                 .thenApply(reply -> (int) number(list(reply).get(1)));
     }
 
-    /** Instances seen within {@code maxAge}, most recently seen first. */
-    public CompletableFuture<List<InstanceInfo>> instances(Duration maxAge) {
-        return backend.eval(Script.INSTANCES, keys.instanceKeys(), List.of(Long.toString(maxAge.toMillis())))
+    /**
+     * Live instances, most recently seen first: those whose entry has not expired (each entry expires after the
+     * max age its own instance gave with its last heartbeat).
+     */
+    public CompletableFuture<List<InstanceInfo>> instances() {
+        return backend.eval(Script.INSTANCES, keys.instanceKeys(), List.of())
                 .thenApply(reply -> {
                     List<InstanceInfo> out = new ArrayList<>();
                     for (Object row : list(list(reply).get(1))) {

@@ -12,7 +12,9 @@ import java.util.List;
  * @param reasserted permits added back because the limit was created anew since they were granted
  * @param epoch the limit's epoch now
  * @param limitMissing true if the limit is not defined at all (then every id is in {@code lost})
+ * @param limitDeleted true if an operator deleted the limit (then also {@code limitMissing}): never define it
+ *        again by oneself
  */
 public record RenewResult(long leaseExpiresAtMs, Duration lease, List<String> lost, int reasserted, String epoch,
-        boolean limitMissing) {
+        boolean limitMissing, boolean limitDeleted) {
 }

@@ -1,11 +1,12 @@
 -- Shared prelude, prepended to every script by the Java loader (Script.java); not a script on its own.
 -- KEYS (always the same seven, all sharing the limit's {hash tag}):
---   1 policy  (hash: permits, lease_ms, rate, period_ms, burst)
+--   1 policy  (hash: permits, lease_ms, rate, period_ms, burst, fair, epoch, floor_epoch)
 --   2 holders (zset: permit id -> lease expiry, ms since epoch, Redis time)
 --   3 info    (hash: permit id -> "weight:acquired_ms:owner")
 --   4 used    (string: sum of the weights held)
 --   5 bucket  (hash: tokens, ts)
---   6 stats   (hash: grants, denials, released, forced, expired, lost_renewals)
+--   6 stats   (hash: grants, denials, released, forced, expired, lost_renewals; after an operator's delete only
+--             'deleted' = when: a tombstone that tells a delete from lost data)
 --   7 channel (pub/sub channel notified when capacity comes free; passed as a key for cluster routing)
 --   8 queue   (zset: waiting ticket -> arrival order; fair limits only)
 --   9 qexp    (zset: waiting ticket -> expiry ms; a ticket not kept alive is dropped)
@@ -25,15 +26,28 @@ local function fmt(x)
   return string.format('%.17g', x)
 end
 
--- The stored policy, or nil when the limit is not defined.
+-- How long a deleted limit's tombstone is kept (30 days): far longer than any lease (24 h at most), so every
+-- holder and every client that defined the limit hears of the delete instead of defining the limit again.
+local TOMBSTONE_MS = 30 * 24 * 3600 * 1000
+
+-- The stored policy, or nil when the limit is not defined (absent, or deleted: see is_deleted).
+--   epoch: when the limit was created (microseconds, Redis time); permits carry the epoch they were granted in.
+--   floor: set when the limit was created over a tombstone: permits of an epoch up to it were deleted, not lost.
 local function load_policy()
-  local p = redis.call('HMGET', K_POLICY, 'permits', 'lease_ms', 'rate', 'period_ms', 'burst', 'fair', 'epoch')
+  local p = redis.call('HMGET', K_POLICY, 'permits', 'lease_ms', 'rate', 'period_ms', 'burst', 'fair', 'epoch',
+                      'floor_epoch')
   local permits, rate = tonumber(p[1]), tonumber(p[3])
   if not permits and not rate then
     return nil
   end
   return { permits = permits, lease_ms = tonumber(p[2]), rate = rate, period_ms = tonumber(p[4]),
-           burst = tonumber(p[5]), fair = p[6] == '1', epoch = p[7] or '' }
+           burst = tonumber(p[5]), fair = p[6] == '1', epoch = p[7] or '', floor = tonumber(p[8]) }
+end
+
+-- When an operator deleted the limit (its tombstone), or nil if it was not deleted (or the tombstone was lost with
+-- Redis' data, which then counts as lost data).
+local function deleted_at()
+  return redis.call('HGET', K_STATS, 'deleted')
 end
 
 local function weight_of(info_value)
@@ -128,10 +142,25 @@ local function ms_to_tokens(pol, have, need)
   return math.max(1, math.ceil((need - have) * pol.period_ms / pol.rate))
 end
 
--- A new epoch for a limit created now: permits granted under another epoch were lost with Redis' data.
+-- A new epoch for a limit created now (microseconds, Redis time; ordered): permits granted under another epoch
+-- were lost with Redis' data, unless the epoch is at or below the policy's floor (deleted by an operator).
 local function new_epoch()
   local t = redis.call('TIME')
-  return t[1] .. t[2]
+  return string.format('%d', tonumber(t[1]) * 1000000 + tonumber(t[2]))
+end
+
+-- HSET arguments that go with a policy created now: a new epoch and, over a tombstone, the floor (the tombstone
+-- itself is removed: the limit starts with fresh counters).
+local function creation_args(args)
+  local deleted = deleted_at()
+  args[#args + 1] = 'epoch'
+  args[#args + 1] = new_epoch()
+  if deleted then
+    args[#args + 1] = 'floor_epoch'
+    args[#args + 1] = deleted
+    redis.call('DEL', K_STATS)
+  end
+  return args
 end
 
 -- HSET arguments for a policy given as ARGV[1..6] (permits, lease_ms, rate, period_ms, burst, fair; '' = absent).

@@ -1,11 +1,9 @@
 -- Release and acquire permits of one limit in one atomic call: the client's batch of everything it had pending
 -- (one round trip however many requests). Releases run first, so a released permit can go straight to a waiter
--- of the same client (a hand-off) without a notification.
+-- of the same client (a hand-off, decided here like any grant) without a notification.
 --
 -- ARGV: 1 owner (instance id), 2 ticket time-to-live ms, 3 counter for releases ('released' | 'forced'),
---       4 grants the client made locally since its last call (a held permit handed to its next waiter without a
---       round trip; only counted here), 5 R = number of releases, 6..5+R permit ids to release,
---       6+R A = number of acquires, then A triples: permit id (chosen by the client), weight, waiting ticket
+--       4 R = number of releases, 5..4+R permit ids to release, 5+R A = number of acquires, then A triples: permit id (chosen by the client), weight, waiting ticket
 --       ('' for a try that never waits); or a counted group '#n', weight, '' standing for n requests of that
 --       weight on a rate-only, non-fair limit (see below)
 -- Acquire: a weighted permit (with a lease) and/or tokens, atomically, both or neither. On a fair limit an acquire
@@ -15,18 +13,23 @@
 -- Returns {lease_ms, policy permits, rate, period_ms, burst (-1 if absent), fair (1/0),
 --          {released 1/0 per release}, {{status, reason, retry_ms, lease_expiry_ms, permits_left, tokens_left}...},
 --          epoch (changes when the limit is created anew, e.g. after Redis lost its data)}
---   status  1 granted, 0 denied, -1 unknown limit, -2 weight larger than the limit allows
+--   status  1 granted, 0 denied, -1 unknown limit, -2 weight larger than the limit allows, -3 the limit was
+--           deleted by an operator (its tombstone; -1 means it is absent, e.g. Redis lost its data)
 --   reason  'ok' | 'permits' | 'tokens' | 'queued' (denied) | the largest weight allowed (status -2)
 --   retry_ms  denied: when to try again at the latest (earliest lease expiry or token refill);
 --             granted: 0 if there is room left for another acquire, else that same hint
 --   permits_left -1 without a concurrency part; tokens_left '' without a rate part
 -- Afterwards, if capacity was freed and is still free: a fair limit wakes the instance owning the head ticket,
 -- other limits publish the freed weight on the channel.
-local owner, ttl, counter, local_grants = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
-local nrel = tonumber(ARGV[5])
+local owner, ttl, counter = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local nrel = tonumber(ARGV[4])
 local now = now_ms()
 local floor_now = math.floor(now)
 local pol = load_policy()
+local missing = -1
+if not pol and tonumber(ARGV[5 + nrel]) > 0 and deleted_at() then
+  missing = -3
+end
 
 local freed = 0
 if not pol or pol.permits then
@@ -37,26 +40,35 @@ local used_before = used
 
 local released = {}
 local nreleased = 0
-for i = 1, nrel do
-  local id = ARGV[5 + i]
-  local info = redis.call('HGET', K_INFO, id)
-  if info then
-    redis.call('ZREM', K_HOLDERS, id)
-    redis.call('HDEL', K_INFO, id)
-    local w = weight_of(info)
-    used = used - w
-    freed = freed + w
-    nreleased = nreleased + 1
-    released[i] = 1
-  else
-    released[i] = 0
+if nrel > 0 then
+  -- One HMGET for every id (a client repeats releases not confirmed yet in its later calls, so most are misses).
+  local ids = {}
+  for i = 1, nrel do
+    ids[i] = ARGV[4 + i]
+  end
+  local infos = redis.call('HMGET', K_INFO, unpack(ids))
+  local found, seen = {}, {}
+  for i = 1, nrel do
+    if infos[i] and not seen[ids[i]] then
+      seen[ids[i]] = true
+      local w = weight_of(infos[i])
+      used = used - w
+      freed = freed + w
+      found[#found + 1] = ids[i]
+      released[i] = 1
+    else
+      released[i] = 0
+    end
+  end
+  nreleased = #found
+  if nreleased > 0 then
+    redis.call('ZREM', K_HOLDERS, unpack(found))
+    redis.call('HDEL', K_INFO, unpack(found))
+    redis.call('HINCRBY', K_STATS, counter, nreleased)
   end
 end
-if nreleased > 0 then
-  redis.call('HINCRBY', K_STATS, counter, nreleased)
-end
 
-local base = 6 + nrel
+local base = 5 + nrel
 local nacq = tonumber(ARGV[base])
 local results = {}
 local grants, denials, taken = 0, 0, 0
@@ -76,7 +88,7 @@ for j = 1, nacq do
     -- {8} if the limit is not rate-only and non-fair (any more): the client sends them one by one.
     local n = tonumber(string.sub(id, 2))
     if not pol then
-      results[j] = { -1, 'unknown', 0, 0, -1, '' }
+      results[j] = { missing, 'unknown', 0, 0, -1, '' }
     elseif pol.permits or pol.fair or not pol.rate then
       results[j] = { 8 }
     elseif weight > pol.burst then
@@ -103,7 +115,7 @@ for j = 1, nacq do
       results[j] = { 9, granted, next_retry, retry_denied, fmt(tokens) }
     end
   elseif not pol then
-    results[j] = { -1, 'unknown', 0, 0, -1, '' }
+    results[j] = { missing, 'unknown', 0, 0, -1, '' }
   elseif pol.permits and weight > pol.permits then
     results[j] = { -2, tostring(pol.permits), 0, 0, -1, '' }
   elseif pol.rate and weight > pol.burst then
@@ -197,8 +209,8 @@ end
 if tokens_changed then
   store_tokens(pol, tokens, now)
 end
-if grants + local_grants > 0 then
-  redis.call('HINCRBY', K_STATS, 'grants', grants + local_grants)
+if grants > 0 then
+  redis.call('HINCRBY', K_STATS, 'grants', grants)
 end
 if denials > 0 then
   redis.call('HINCRBY', K_STATS, 'denials', denials)

@@ -1,7 +1,8 @@
 -- Fair limits: keep a instance's waiting tickets alive, in one call per limit per tick.
 -- ARGV: 1 ticket time-to-live ms, 2.. tickets
--- Returns {{tickets no longer queued...}}; if dead tickets were dropped and the head changed, the new head's
--- instance is woken when there is room.
+-- Returns {{tickets no longer queued...}, head ticket if a permit is free for it now (else '')}; if dead tickets
+-- were dropped and the head changed, the new head's instance is woken when there is room. The head is returned so
+-- that an instance whose wake-up message was missed (pub/sub is at most once) asks within one keep-alive period.
 local now = now_ms()
 local ttl = tonumber(ARGV[1])
 local head_changed = reap_tickets(now)
@@ -21,4 +22,12 @@ end
 if head_changed then
   wake_new_head(now)
 end
-return { lost }
+local head = redis.call('ZRANGE', K_QUEUE, 0, 0)[1]
+local pol = head and load_policy()
+if pol and pol.permits then
+  reap(now)
+end
+if not (pol and (not pol.permits or used_weight() < pol.permits)) then
+  head = ''
+end
+return { lost, head }

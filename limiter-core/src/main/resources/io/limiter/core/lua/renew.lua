@@ -1,14 +1,17 @@
 -- Renew many leases of one limit in one call.
 -- ARGV: 1 owner, then triples: permit id, weight, the limit's epoch when it was granted ('' if unknown)
--- Returns {lease_expiry_ms, lease_ms, {lost ids...}, re-asserted count, epoch}, or {-1} if the limit is not defined.
+-- Returns {lease_expiry_ms, lease_ms, {lost ids...}, re-asserted count, epoch}, or {-1} if the limit is not defined,
+-- or {-2} if an operator deleted it (its tombstone).
 --   A lost id was expired, released or force-released, or the limit lost its concurrency part.
---   If the limit was created anew since the client's grants (another epoch: Redis restarted empty or lost the
+--   If the limit was created anew since the client's grants (a later epoch: Redis restarted empty or lost the
 --   data, and the policy was defined again), missing permits are re-asserted while capacity allows, so holders that
 --   are still running count against the cap again; the rest are reported lost. Same epoch: missing means lost.
+--   An epoch at or below the policy's floor was deleted by an operator: missing means lost. Every renewed or
+--   re-asserted permit belongs to the returned epoch from now on (the client sends that one next time).
 local now = now_ms()
 local pol = load_policy()
 if not pol then
-  return { -1 }
+  return { deleted_at() and -2 or -1 }
 end
 local lost = {}
 if not pol.permits then
@@ -45,7 +48,9 @@ for first = 1, n, CHUNK do
       if not scores[k] then
         local i = first + k - 1
         local id, weight, granted_in = ARGV[3 * i - 1], tonumber(ARGV[3 * i]), ARGV[3 * i + 1]
-        if granted_in ~= '' and granted_in ~= pol.epoch and used + weight <= pol.permits then
+        local grant_epoch = tonumber(granted_in)
+        if grant_epoch and granted_in ~= pol.epoch and (not pol.floor or grant_epoch > pol.floor)
+            and used + weight <= pol.permits then
           redis.call('ZADD', K_HOLDERS, expiry, id)
           redis.call('HSET', K_INFO, id, weight .. ':' .. math.floor(now) .. ':' .. owner)
           redis.call('INCRBY', K_USED, weight)

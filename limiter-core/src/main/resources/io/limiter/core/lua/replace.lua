@@ -36,10 +36,18 @@ end
 if ARGV[6] ~= '1' then
   redis.call('DEL', K_QUEUE, K_QEXP, K_QOWNER)
 end
--- The epoch survives a replace (the state goes on); a limit created here gets a new one.
+-- The epoch (and floor) survive a replace (the state goes on); a limit created here gets a new one.
 local args = policy_args()
-args[#args + 1] = 'epoch'
-args[#args + 1] = (old and old.epoch ~= '') and old.epoch or new_epoch()
+if old and old.epoch ~= '' then
+  args[#args + 1] = 'epoch'
+  args[#args + 1] = old.epoch
+  if old.floor then
+    args[#args + 1] = 'floor_epoch'
+    args[#args + 1] = string.format('%d', old.floor)
+  end
+else
+  args = creation_args(args)
+end
 redis.call('DEL', K_POLICY)
 redis.call('HSET', K_POLICY, unpack(args))
 redis.call('PUBLISH', K_CHANNEL, 0)

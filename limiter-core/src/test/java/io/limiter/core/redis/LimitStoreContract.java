@@ -102,6 +102,16 @@ public abstract class LimitStoreContract {
         return f.join();
     }
 
+    /** The exception {@code f} failed with (unwrapped); fails the test if it succeeded. */
+    private static Throwable failure(java.util.concurrent.CompletableFuture<?> f) {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected a failure, got " + f.join());
+    }
+
     @Test
     void defineIsCreateIfAbsentAndReturnsTheStoredPolicy() {
         String n = name();
@@ -340,14 +350,124 @@ public abstract class LimitStoreContract {
     }
 
     @Test
-    void deleteRemovesEverything() {
+    void deleteRemovesEverythingButATombstoneThatExpires() {
         String n = name();
         join(store.define(n, LimitPolicy.builder().concurrency(2).rate(5, Duration.ofSeconds(1)).build()));
         join(store.acquire(n, "a", 1, "me"));
         assertThat(join(store.delete(n))).isTrue();
         assertThat(join(store.delete(n))).isFalse();
-        assertThat(redis.keys(prefix + ":{" + n + "}:*")).isEmpty();
-        assertThat(join(store.renew(n, List.of("a"))).lost()).containsExactly("a");
+        String tombstone = prefix + ":{" + n + "}:stats";
+        assertThat(redis.keys(prefix + ":{" + n + "}:*")).containsExactly(tombstone);
+        assertThat(redis.hgetall(tombstone)).containsOnlyKeys("deleted");
+        assertThat(redis.pttl(tombstone)).isBetween(29L * 24 * 3600 * 1000, 30L * 24 * 3600 * 1000);
+        RenewResult r = join(store.renew(n, List.of("a")));
+        assertThat(r.lost()).containsExactly("a");
+        assertThat(r.limitDeleted()).isTrue();
+        assertThat(join(store.state(n, 10))).isEmpty();
+        assertThat(join(store.list())).doesNotContain(n);
+    }
+
+    @Test
+    void aDeletedLimitIsToldApartFromALostOne() {
+        String deleted = name();
+        String lost = name();
+        LimitPolicy policy = LimitPolicy.builder().concurrency(1).build();
+        join(store.define(deleted, policy));
+        join(store.define(lost, policy));
+        join(store.delete(deleted));
+        redis.del(prefix + ":{" + lost + "}:policy"); // what a restart that lost the data leaves
+
+        assertThat(failure(store.acquire(deleted, "x", 1, "me")))
+                .isInstanceOfSatisfying(UnknownLimitException.class, e -> assertThat(e.wasDeleted()).isTrue())
+                .hasMessage("limit '" + deleted + "' was deleted; define it again to use it");
+        assertThat(failure(store.acquire(lost, "x", 1, "me")))
+                .isInstanceOfSatisfying(UnknownLimitException.class, e -> assertThat(e.wasDeleted()).isFalse());
+        assertThat(join(store.renew(deleted, List.of("x"))).limitDeleted()).isTrue();
+        assertThat(join(store.renew(lost, List.of("x"))).limitDeleted()).isFalse();
+
+        // A recovery (a client defining again what vanished) is refused for the deleted one only.
+        assertThat(failure(store.recover(deleted, policy)))
+                .isInstanceOfSatisfying(UnknownLimitException.class, e -> assertThat(e.wasDeleted()).isTrue());
+        assertThat(join(store.recover(lost, policy)).created()).isTrue();
+        // An explicit define brings the deleted one back.
+        assertThat(join(store.define(deleted, policy)).created()).isTrue();
+        assertThat(join(store.acquire(deleted, "y", 1, "me")).granted()).isTrue();
+        assertThat(redis.hgetall(prefix + ":{" + deleted + "}:stats")).doesNotContainKey("deleted");
+        assertThat(redis.pttl(prefix + ":{" + deleted + "}:stats")).isEqualTo(-1L);
+    }
+
+    @Test
+    void permitsOfADeletedLimitAreNeverReassertedAfterItIsDefinedAgain() {
+        String n = name();
+        LimitPolicy policy = LimitPolicy.builder().concurrency(2).build();
+        join(store.define(n, policy));
+        AcquireResult held = join(store.acquire(n, "old", 1, "me"));
+        String oldEpoch = held.policy().epoch();
+        join(store.delete(n));
+        join(store.define(n, policy));
+        RenewResult r = join(store.renew(n, "me", List.of(new LimitStore.RenewRequest("old", 1, oldEpoch))));
+        assertThat(r.lost()).containsExactly("old");
+        assertThat(r.reasserted()).isZero();
+        assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isZero();
+        // A replace keeps that floor.
+        join(store.replace(n, LimitPolicy.builder().concurrency(3).build()));
+        assertThat(join(store.renew(n, "me", List.of(new LimitStore.RenewRequest("old", 1, oldEpoch)))).lost())
+                .containsExactly("old");
+    }
+
+    @Test
+    void aPermitReassertedAfterLostDataBelongsToTheNewEpochSoALaterForceReleaseSticks() {
+        String n = name();
+        LimitPolicy policy = LimitPolicy.builder().concurrency(2).build();
+        join(store.define(n, policy));
+        String oldEpoch = join(store.acquire(n, "p", 1, "me")).policy().epoch();
+        for (String k : redis.keys(prefix + ":{" + n + "}:*")) {
+            redis.del(k); // the data is lost
+        }
+        join(store.recover(n, policy));
+        RenewResult r = join(store.renew(n, "me", List.of(new LimitStore.RenewRequest("p", 1, oldEpoch))));
+        assertThat(r.lost()).isEmpty();
+        assertThat(r.reasserted()).isEqualTo(1);
+        assertThat(r.epoch()).isNotEqualTo(oldEpoch);
+        assertThat(join(store.release(n, "p", true))).isTrue(); // an operator's force release
+        // Renewed with the epoch it now belongs to, it is lost, not re-asserted again.
+        RenewResult after = join(store.renew(n, "me", List.of(new LimitStore.RenewRequest("p", 1, r.epoch()))));
+        assertThat(after.lost()).containsExactly("p");
+        assertThat(after.reasserted()).isZero();
+    }
+
+    @Test
+    void aReleaseRepeatedInOneCallOrInLaterCallsFreesItsWeightOnce() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(3).build()));
+        join(store.acquire(n, "a", 2, "me"));
+        join(store.acquire(n, "b", 1, "me"));
+        LimitStore.ExchangeResult r = join(store.exchange(n, "me", Duration.ZERO, List.of("a", "a", "ghost"), false,
+                List.of()));
+        assertThat(r.released()).containsExactly(true, false, false);
+        assertThat(join(store.release(n, "a", false))).isFalse();
+        assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isEqualTo(1);
+        assertThat(redis.hgetall(prefix + ":{" + n + "}:stats")).containsEntry("released", "1");
+    }
+
+    @Test
+    void eachInstanceEntryExpiresAfterItsOwnMaxAge() throws Exception {
+        String a = "fast-" + name();
+        String b = "slow-" + name();
+        java.time.Instant t0 = java.time.Instant.ofEpochMilli(1000);
+        join(store.heartbeat(new InstanceInfo(b, "h", 2, 0, t0, java.time.Instant.EPOCH), Duration.ofSeconds(30),
+                false));
+        // An instance with a short max age beats often; it must not drop the one with the long max age.
+        for (int i = 0; i < 3; i++) {
+            join(store.heartbeat(new InstanceInfo(a, "h", 1, 0, t0, java.time.Instant.EPOCH),
+                    Duration.ofMillis(300), false));
+            Thread.sleep(400);
+        }
+        assertThat(join(store.instances())).extracting(InstanceInfo::id).contains(b);
+        Thread.sleep(400);
+        join(store.heartbeat(new InstanceInfo(b, "h", 2, 0, t0, java.time.Instant.EPOCH), Duration.ofSeconds(30),
+                false));
+        assertThat(join(store.instances())).extracting(InstanceInfo::id).contains(b).doesNotContain(a);
     }
 
     @Test
@@ -375,14 +495,14 @@ public abstract class LimitStoreContract {
         InstanceInfo me = new InstanceInfo("inst-" + a, "host-x", 42, 3, java.time.Instant.ofEpochMilli(1000),
                 java.time.Instant.EPOCH);
         join(store.heartbeat(me, Duration.ofSeconds(30), false));
-        assertThat(join(store.instances(Duration.ofSeconds(30)))).anySatisfy(i -> {
+        assertThat(join(store.instances())).anySatisfy(i -> {
             assertThat(i.id()).isEqualTo("inst-" + a);
             assertThat(i.host()).isEqualTo("host-x");
             assertThat(i.pid()).isEqualTo(42);
             assertThat(i.permitsHeld()).isEqualTo(3);
         });
         join(store.heartbeat(me, Duration.ofSeconds(30), true));
-        assertThat(join(store.instances(Duration.ofSeconds(30)))).noneSatisfy(
+        assertThat(join(store.instances())).noneSatisfy(
                 i -> assertThat(i.id()).isEqualTo("inst-" + a));
         assertThat(join(store.ping())).isAfter(java.time.Instant.parse("2020-01-01T00:00:00Z"));
     }
@@ -408,8 +528,8 @@ public abstract class LimitStoreContract {
         for (int i = 0; i < weights.length; i++) {
             requests.add(new LimitStore.AcquireRequest("r" + i, weights[i], ""));
         }
-        LimitStore.ExchangeResult r = join(store.exchange(n, "me", Duration.ZERO, List.of(), false, requests, 0,
-                true));
+        LimitStore.ExchangeResult r = join(store.exchange(new LimitStore.ExchangeRequest(n, "me", Duration.ZERO,
+                List.of(), false, requests, true)));
         // 5 tokens, in order: 1 + 1 + 2 fit, then 2 does not, then 1 fits, then none is left.
         List<Boolean> granted = new java.util.ArrayList<>();
         for (int i = 0; i < weights.length; i++) {
@@ -429,9 +549,9 @@ public abstract class LimitStoreContract {
     void countedGroupsOnALimitWithPermitsAreSentBackUndecided() {
         String n = name();
         join(store.define(n, LimitPolicy.builder().concurrency(3).build()));
-        LimitStore.ExchangeResult r = join(store.exchange(n, "me", Duration.ZERO, List.of(), false,
-                List.of(new LimitStore.AcquireRequest("x", 1, ""), new LimitStore.AcquireRequest("y", 1, "")), 0,
-                true));
+        LimitStore.ExchangeResult r = join(store.exchange(new LimitStore.ExchangeRequest(n, "me", Duration.ZERO,
+                List.of(), false,
+                List.of(new LimitStore.AcquireRequest("x", 1, ""), new LimitStore.AcquireRequest("y", 1, "")), true)));
         assertThatThrownBy(() -> r.acquired(0)).isInstanceOf(LimitStore.NotCounted.class);
         assertThatThrownBy(() -> r.acquired(1)).isInstanceOf(LimitStore.NotCounted.class);
         assertThat(r.policy().permits()).isEqualTo(3);

@@ -2,14 +2,12 @@ package io.limiter.server.api;
 
 import io.limiter.core.redis.LimitStore;
 import io.limiter.server.api.Views.InstanceView;
-import io.limiter.server.config.LimiterServerConfig;
 import io.limiter.server.redis.RedisConnection;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,17 +16,15 @@ import java.util.concurrent.CompletableFuture;
 @Tag(name = "instances")
 public class InstancesController {
     private final LimitStore store;
-    private final Duration maxAge;
 
-    public InstancesController(RedisConnection redis, LimiterServerConfig config) {
+    public InstancesController(RedisConnection redis) {
         this.store = redis.store();
-        this.maxAge = config.getInstanceMaxAge();
     }
 
     @Get
     @Operation(summary = "Client instances seen recently: id, host, pid, permits held, last seen")
     @ApiResponse(responseCode = "200", description = "Most recently seen first")
     public CompletableFuture<List<InstanceView>> list() {
-        return store.instances(maxAge).thenApply(l -> l.stream().map(InstanceView::of).toList());
+        return store.instances().thenApply(l -> l.stream().map(InstanceView::of).toList());
     }
 }

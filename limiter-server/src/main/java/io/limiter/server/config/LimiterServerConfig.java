@@ -20,7 +20,6 @@ public class LimiterServerConfig {
     private Duration commandTimeout = Duration.ofSeconds(2);
     private Duration sampleInterval = Duration.ofSeconds(1);
     private Duration streamKeepAlive = Duration.ofSeconds(10);
-    private Duration instanceMaxAge = Duration.ofSeconds(30);
     private int maxHolders = 1000;
 
     /** Redis to use; unset = development mode with an embedded Redis. */
@@ -99,13 +98,6 @@ public class LimiterServerConfig {
     }
 
     /** An instance not heard from for this long is no longer listed. */
-    public Duration getInstanceMaxAge() {
-        return instanceMaxAge;
-    }
-
-    public void setInstanceMaxAge(Duration instanceMaxAge) {
-        this.instanceMaxAge = instanceMaxAge;
-    }
 
     /** At most this many holders are listed per limit. */
     public int getMaxHolders() {

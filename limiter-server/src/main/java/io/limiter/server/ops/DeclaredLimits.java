@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the limits declared under {@code limiter.limits.*} at start: create-if-absent, or overwrite a different
  * stored policy for those marked {@code enforce: true}. A declared limit that later vanishes from Redis (a
- * restart that lost data, a delete) is defined again by the sampler. Invalid declarations stop the server with a
- * message naming the setting.
+ * restart that lost data) is defined again by the sampler; one an operator deleted stays deleted until the next
+ * start of the server (Redis keeps a tombstone). Invalid declarations stop the server with a message naming the
+ * setting.
  */
 @Singleton
 public class DeclaredLimits {
@@ -49,7 +51,7 @@ public class DeclaredLimits {
     void onStartup(StartupEvent event) {
         for (String name : policies.keySet()) {
             try {
-                apply(name);
+                apply(name, false);
             } catch (Exception e) {
                 Throwable cause = Exceptions.unwrap(e);
                 if (cause instanceof LimiterUnavailableException || cause instanceof TimeoutException) {
@@ -73,8 +75,13 @@ public class DeclaredLimits {
         for (String name : policies.keySet()) {
             if (!present.contains(name)) {
                 try {
-                    log.info("declared limit '{}' is not in Redis; defining it again", name);
-                    apply(name);
+                    apply(name, true);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof io.limiter.core.UnknownLimitException) {
+                        log.debug("declared limit '{}' was deleted by an operator; not defining it again", name);
+                    } else {
+                        log.debug("re-applying declared limit '{}' failed: {}", name, e.getMessage());
+                    }
                 } catch (Exception e) {
                     log.debug("re-applying declared limit '{}' failed: {}", name, e.getMessage());
                 }
@@ -82,10 +89,14 @@ public class DeclaredLimits {
         }
     }
 
-    private void apply(String name) throws Exception {
+    /** @param recovery the limit vanished: define it again unless an operator deleted it */
+    private void apply(String name, boolean recovery) throws Exception {
         LimitPolicy wanted = policies.get(name);
-        DefineResult r = store.define(name, wanted).get(timeoutMs, TimeUnit.MILLISECONDS);
-        if (r.created()) {
+        DefineResult r = (recovery ? store.recover(name, wanted) : store.define(name, wanted))
+                .get(timeoutMs, TimeUnit.MILLISECONDS);
+        if (r.created() && recovery) {
+            log.info("declared limit '{}' was not in Redis (its data was lost); defined it again", name);
+        } else if (r.created()) {
             log.info("declared limit '{}' created: {}", name, wanted);
         } else if (r.stored().equals(wanted)) {
             log.info("declared limit '{}' already in Redis as declared", name);

@@ -1,0 +1,62 @@
+package io.limiter.client.internal;
+
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.UnknownLimitException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that handles "the limit vanished from Redis". If Redis lost it (a restart that lost data, a failover
+ * that dropped writes) and this client defined it, the client defines it again (create-if-absent). If an operator
+ * deleted it, Redis says so (a tombstone): the client forgets its own definition and never brings the limit back by
+ * itself; only an explicit define does.
+ */
+final class LimitRecovery {
+    private static final Logger log = LoggerFactory.getLogger(LimitRecovery.class);
+
+    private final String name;
+    private final DefaultLimiterClient client;
+
+    LimitRecovery(String name, DefaultLimiterClient client) {
+        this.name = name;
+        this.client = client;
+    }
+
+    /**
+     * Reacts to {@code missing} (the limit is not in Redis). Completes with empty if the limit was defined again
+     * (or is back anyway), so the caller may retry once; else with the exception to report (not defined by this
+     * client, or deleted by an operator).
+     */
+    CompletableFuture<Optional<UnknownLimitException>> onMissing(UnknownLimitException missing) {
+        if (missing.wasDeleted()) {
+            deleted();
+            return CompletableFuture.completedFuture(Optional.of(missing));
+        }
+        LimitPolicy mine = client.definedPolicy(name);
+        if (mine == null) {
+            return CompletableFuture.completedFuture(Optional.of(missing));
+        }
+        log.info("limit '{}' is gone from Redis (its data was lost); defining it again as this client defined it: {}",
+                name, mine);
+        return client.store().recover(name, mine).handle((d, e) -> {
+            if (e == null) {
+                return Optional.empty();
+            }
+            if (Futures.unwrap(e) instanceof UnknownLimitException u && u.wasDeleted()) {
+                deleted();
+                return Optional.of(u);
+            }
+            log.warn("defining limit '{}' again failed: {}", name, Futures.unwrap(e).getMessage());
+            return Optional.of(missing);
+        });
+    }
+
+    /** An operator deleted the limit: this client will not define it again by itself. */
+    void deleted() {
+        if (client.forget(name)) {
+            log.warn("limit '{}' was deleted by an operator; this client no longer defines it by itself", name);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.limiter.micronaut.internal;
+
+import io.limiter.core.UnknownLimitException;
+import io.limiter.micronaut.HttpLimitsProperties;
+import io.limiter.micronaut.LimiterClientProperties;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads what a limit has left, for the rate-limit fields and {@code Retry-After}. The client's public API does not
+ * return the acquire script's remaining count and retry-after hint, so this is one extra read-only script call
+ * ({@code state}) per answer that shows them. Grants are never decided here.
+ *
+ * <p>Floods: after a denial, the {@code Retry-After} found is remembered until it has passed, and further denials of
+ * the same limit reuse it (counting down) instead of reading Redis again.
+ */
+@Singleton
+@Requires(property = LimiterClientProperties.PREFIX + ".enabled", notEquals = "false")
+@Requires(property = HttpLimitsProperties.PREFIX + ".enabled", notEquals = "false")
+class QuotaReader {
+    private record Denied(Quota quota, long untilNanos) {
+    }
+
+    private final LimiterRuntime runtime;
+    private final ConcurrentMap<String, Denied> denied = new ConcurrentHashMap<>();
+
+    QuotaReader(LimiterRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** The limit's state now. */
+    CompletableFuture<Quota> read(String limit) {
+        return runtime.store().state(limit, 0)
+                .orTimeout(runtime.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(s -> {
+                    var state = s.orElseThrow(() -> new UnknownLimitException(limit));
+                    return new Quota(limit, state.policy(), state.permitsInUse(), state.tokens());
+                });
+    }
+
+    /**
+     * Why a request of {@code route} was denied: the quota and the seconds to wait (at least 1), from a recent
+     * denial of the same limit when its wait has not passed yet.
+     */
+    CompletableFuture<DenialInfo> denial(HttpRoute route) {
+        long now = System.nanoTime();
+        Denied d = denied.get(route.limit());
+        if (d != null && d.untilNanos - now > 0) {
+            long secs = Math.max(1, (long) Math.ceil((d.untilNanos - now) / 1e9));
+            return CompletableFuture.completedFuture(new DenialInfo(d.quota, secs));
+        }
+        return read(route.limit()).thenApply(q -> {
+            long secs = retryAfter(q, route);
+            denied.put(route.limit(), new Denied(q, System.nanoTime() + TimeUnit.SECONDS.toNanos(secs)));
+            return new DenialInfo(q, secs);
+        });
+    }
+
+    /**
+     * A denial's quota and wait.
+     *
+     * @param quota the state read
+     * @param retryAfterSeconds seconds to wait, at least 1
+     */
+    record DenialInfo(Quota quota, long retryAfterSeconds) {
+    }
+
+    static long retryAfter(Quota q, HttpRoute route) {
+        long secs = 0;
+        if (!q.hasTokens(route.weight())) {
+            secs = q.secondsUntilTokens(route.weight());
+        }
+        if (q.policy().hasConcurrency() && (!q.hasPermits(route.weight()) || secs == 0)) {
+            secs = Math.max(secs, (long) Math.ceil(route.retryAfter().toMillis() / 1000.0));
+        }
+        return Math.max(1, secs);
+    }
+}
