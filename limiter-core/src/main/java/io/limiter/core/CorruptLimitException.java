@@ -18,7 +18,17 @@ public class CorruptLimitException extends LimiterException {
      * @param problem what is wrong, e.g. {@code "permits must be between 1 and 1000000, was -5"}
      */
     public CorruptLimitException(String limit, String problem) {
-        super("limit '" + limit + "' cannot be read from Redis (" + problem + "); replace its policy or delete it");
+        this(limit, problem, null);
+    }
+
+    /**
+     * @param limit the limit's name
+     * @param problem what is wrong
+     * @param cause Redis's error reply, if there was one
+     */
+    public CorruptLimitException(String limit, String problem, Throwable cause) {
+        super("limit '" + limit + "' cannot be read from Redis (" + problem + "); replace its policy or delete it",
+                cause);
         this.limit = Objects.requireNonNull(limit, "limit");
         this.problem = Objects.requireNonNull(problem, "problem");
     }

@@ -183,7 +183,8 @@ public final class LettuceBackend implements RedisBackend {
                                 ? c.<Object>eval(s.source(), ScriptOutputType.MULTI, k, a).toCompletableFuture()
                                 : CompletableFuture.failedFuture(e))
                         .orTimeout(commandTimeout.toNanos(), TimeUnit.NANOSECONDS))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(script.name(), e)));
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        ScriptErrors.forKeys(translate(script.name(), e), keys)));
     }
 
     /**

@@ -583,15 +583,13 @@ public final class LimitStore {
 
     /**
      * The read-only state script failing on a limit (a key of the wrong type, data it cannot parse) is damage to that
-     * limit, reported as such; Redis being unreachable or busy passes unchanged.
+     * limit, reported as such; Redis being unreachable or busy passes unchanged. (The backends report an error reply
+     * of Redis as a plain {@link LimiterException}.)
      */
     private static Throwable corruptIfRejected(String name, Throwable e) {
         Throwable cause = Exceptions.unwrap(e);
-        if (cause instanceof ScriptErrors.WrongType) {
-            return new CorruptLimitException(name, ScriptErrors.WRONG_TYPE);
-        }
-        return cause instanceof ScriptErrors.Rejected ? new CorruptLimitException(name, ScriptErrors.UNREADABLE)
-                : cause;
+        return cause.getClass() == LimiterException.class
+                ? new CorruptLimitException(name, ScriptErrors.UNREADABLE, cause) : cause;
     }
 
     private static List<?> list(Object reply) {

@@ -9,7 +9,9 @@ import java.util.function.Consumer;
  * Implementations are thread-safe and never block in these methods.
  *
  * <p>Failures surface as futures completed with {@link io.limiter.core.LimiterUnavailableException} (Redis
- * unreachable, timed out) or {@link io.limiter.core.LimiterException} (Redis rejected the command).
+ * unreachable, timed out) or a plain {@link io.limiter.core.LimiterException} (Redis rejected the command; its
+ * message without script hashes or line numbers), except that a key of the wrong type of a limit's keys is a
+ * {@link io.limiter.core.CorruptLimitException} for that limit.
  */
 public interface RedisBackend extends AutoCloseable {
 

@@ -54,7 +54,8 @@ public final class RedissonBackend implements RedisBackend {
                         ? script.<Object>evalAsync(RScript.Mode.READ_WRITE, s.source(), RScript.ReturnType.MULTI, k, a)
                                 .toCompletableFuture()
                         : CompletableFuture.failedFuture(e))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(s.name(), e)));
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        ScriptErrors.forKeys(translate(s.name(), e), keys)));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.limiter.core.redis;
 
+import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimiterException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Error replies of Redis to a script call, as the limiter reports them: without script hashes or line numbers. */
@@ -19,17 +21,8 @@ final class ScriptErrors {
     /** What the state of a limit is called when a read-only script failed on it. */
     static final String UNREADABLE = "its data in Redis is not what the limiter writes";
 
-    /** Redis answered a script call with an error (not: Redis unreachable or busy). */
-    static class Rejected extends LimiterException {
-        private static final long serialVersionUID = 1L;
-
-        Rejected(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /** A key of the wrong type: the data of one limit is damaged; the store reports it for that limit. */
-    static final class WrongType extends Rejected {
+    /** A key of the wrong type; never leaves the backend (see {@link #forKeys}). */
+    private static final class WrongType extends LimiterException {
         private static final long serialVersionUID = 1L;
 
         WrongType(String message, Throwable cause) {
@@ -46,10 +39,36 @@ final class ScriptErrors {
         return INTERNALS.matcher(m).replaceAll("").trim();
     }
 
-    /** The exception for an error reply of Redis to {@code what}. */
+    /**
+     * The exception for an error reply of Redis to {@code what}: a plain {@link LimiterException} (the backends
+     * report every error reply of Redis so), without script internals.
+     */
     static LimiterException rejected(String redis, String what, String message, Throwable cause) {
         String clean = clean(message);
         String text = redis + " rejected " + what + ": " + clean;
-        return clean.contains("WRONGTYPE") ? new WrongType(text, cause) : new Rejected(text, cause);
+        return clean.contains("WRONGTYPE") ? new WrongType(text, cause) : new LimiterException(text, cause);
+    }
+
+    /**
+     * {@code e} as the caller of a script on {@code keys} sees it: a key of the wrong type is damage to the limit the
+     * keys belong to ({@link CorruptLimitException}), or a plain {@link LimiterException} for keys of no limit.
+     */
+    static Throwable forKeys(Throwable e, List<String> keys) {
+        if (!(e instanceof WrongType)) {
+            return e;
+        }
+        String limit = keys.isEmpty() ? null : limitOf(keys.get(0));
+        LimiterException plain = new LimiterException(e.getMessage(), e.getCause());
+        return limit == null ? plain : new CorruptLimitException(limit, WRONG_TYPE, plain);
+    }
+
+    /** The limit a key belongs to: its hash tag ({@code prefix:{name}:policy}), or null for other keys. */
+    private static String limitOf(String key) {
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+        if (close < 0 || close == open + 1 || key.charAt(open + 1) == '~') {
+            return null;
+        }
+        return key.substring(open + 1, close);
     }
 }
