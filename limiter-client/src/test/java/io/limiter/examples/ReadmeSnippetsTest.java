@@ -13,18 +13,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every Java block of the README is compiled example code: the block after {@code <!-- example: Name -->} must
- * equal the imports of {@code io/limiter/examples/Name.java}, a blank line, and the lines between its
+ * equal the imports of {@code io/limiter/examples/Name.java} (this module's test sources, or limiter-micronaut's), a blank line, and the lines between its
  * {@code // README:begin} and {@code // README:end} markers (indentation removed). Edit the example, then the README.
  */
 class ReadmeSnippetsTest {
     static final Path README = Path.of("..", "README.md");
     static final Path EXAMPLES = Path.of("src", "test", "java", "io", "limiter", "examples");
+    /** Examples that need another module's classpath (the Micronaut integration) live in its test sources. */
+    static final List<Path> OTHER_EXAMPLES = List.of(
+            Path.of("..", "limiter-micronaut", "src", "test", "java", "io", "limiter", "examples"));
     private static final Pattern BLOCK = Pattern.compile("(?:<!-- example: (\\w+) -->\\n)?```java\\n(.*?)```",
             Pattern.DOTALL);
 
     /** What the README must show for example {@code name}. */
     static String snippet(String name) throws IOException {
-        List<String> lines = Files.readAllLines(EXAMPLES.resolve(name + ".java"));
+        Path file = EXAMPLES.resolve(name + ".java");
+        for (Path dir : OTHER_EXAMPLES) {
+            if (!Files.exists(file) && Files.exists(dir.resolve(name + ".java"))) {
+                file = dir.resolve(name + ".java");
+            }
+        }
+        List<String> lines = Files.readAllLines(file);
         List<String> imports = lines.stream().filter(l -> l.startsWith("import ")).toList();
         int begin = indexOf(lines, "// README:begin", name);
         int end = indexOf(lines, "// README:end", name);
