@@ -15,6 +15,7 @@ import io.limiter.core.redis.RenewResult;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,6 +60,8 @@ final class DefaultLimiter implements DistributedLimiter {
     // Guarded by "this".
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int missedWakes;
+    /** Waiters in the queue still PENDING (queued before the subscription was up). */
+    private int pending;
     private int attempting;
     private int handOffStreak;
     private ScheduledFuture<?> timer;
@@ -244,14 +247,13 @@ final class DefaultLimiter implements DistributedLimiter {
         synchronized (this) {
             // Queued now, in call order, even if the subscription is not up yet.
             w.state = State.PENDING;
+            pending++;
             queue.addLast(w);
             sub = subscription();
         }
-        if (sub.isDone() && !sub.isCompletedExceptionally()) {
-            enqueue(w);
-        } else {
-            sub.whenComplete((s, e) -> subscribed(e));
-        }
+        // Admits every waiter still pending, oldest first: waiters that arrived while the subscription came up are
+        // never overtaken by this one.
+        sub.whenComplete((s, e) -> subscribed(e));
         return w.future;
     }
 
@@ -260,9 +262,15 @@ final class DefaultLimiter implements DistributedLimiter {
         if (e == null) {
             int slots = 0;
             synchronized (this) {
-                for (Waiter w : queue) {
-                    if (w.state == State.PENDING && !w.future.isDone() && admit(w)) {
-                        slots++;
+                for (Iterator<Waiter> it = queue.iterator(); pending > 0 && it.hasNext(); ) {
+                    Waiter w = it.next();
+                    if (w.state == State.PENDING) {
+                        pending--;
+                        if (w.future.isDone()) {
+                            w.state = State.SLEEPING; // gone already: its leave() takes it out
+                        } else if (admit(w)) {
+                            slots++;
+                        }
                     }
                 }
             }
@@ -279,6 +287,7 @@ final class DefaultLimiter implements DistributedLimiter {
                 }
             }
             queue.removeAll(failed);
+            pending -= failed.size();
         }
         Throwable cause = Futures.unwrap(e);
         if (cause instanceof LimiterUnavailableException) {
@@ -335,19 +344,6 @@ final class DefaultLimiter implements DistributedLimiter {
         }
         if (target != null) {
             attempt(target);
-        }
-    }
-
-    private void enqueue(Waiter w) {
-        boolean send;
-        synchronized (this) {
-            if (w.future.isDone() || w.state != State.PENDING) {
-                return;
-            }
-            send = admit(w);
-        }
-        if (send) {
-            dispatcher.send();
         }
     }
 
@@ -573,7 +569,9 @@ final class DefaultLimiter implements DistributedLimiter {
     }
 
     private synchronized void leave(Waiter w) {
-        if (w.state == State.SLEEPING || w.state == State.PENDING) {
+        if (w.state == State.PENDING && queue.remove(w)) {
+            pending--;
+        } else if (w.state == State.SLEEPING) {
             queue.remove(w);
         }
         if (w.queuedTicket && !(w.future.isDone() && !w.future.isCompletedExceptionally())) {
@@ -700,6 +698,7 @@ final class DefaultLimiter implements DistributedLimiter {
         synchronized (this) {
             waiting = List.copyOf(queue);
             queue.clear();
+            pending = 0;
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
