@@ -121,7 +121,7 @@ class ApplicationsIT {
         s.stop();
         ctx.close();
         assertThat(TestSupport.state(prefix, "shared").permitsInUse()).isZero(); // released and flushed on shutdown
-        assertThatThrownBy(() -> client.limiter("shared")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> client.limiter("shared")).isInstanceOf(io.limiter.core.LimiterClosedException.class);
     }
 
     @Test

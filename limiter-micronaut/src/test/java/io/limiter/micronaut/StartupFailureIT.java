@@ -53,8 +53,7 @@ class StartupFailureIT {
         assertThat(failure(props("limiter.client.limits.pay.permits", "0")))
                 .isEqualTo("limiter.client.limits.pay.permits must be between 1 and 1000000, was 0");
         assertThat(failure(props("limiter.client.limits.pay.burst", "5")))
-                .isEqualTo("limiter.client.limits.pay.policy must have a concurrency part, a rate part, or both,"
-                        + " was 'empty'");
+                .isEqualTo("limiter.client.limits.pay.burst must be set only together with rate, was 5");
     }
 
     @Test
