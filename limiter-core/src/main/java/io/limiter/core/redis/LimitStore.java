@@ -164,6 +164,15 @@ public final class LimitStore {
             }
             List<?> results = list(r.get(7));
             List<Object> acquired = new ArrayList<>(acquires.size());
+            CorruptLimitException corrupt = unreadable(name, lease, policy);
+            if (corrupt != null) {
+                // A policy edited by hand that breaks the rules: every acquire is told so, by name and rule (the
+                // script's answers for it would be nonsense such as "weight must be at most -5").
+                for (int i = 0; i < acquires.size(); i++) {
+                    acquired.add(corrupt);
+                }
+                return new ExchangeResult(released, acquired, policy);
+            }
             for (int g = 0; g < results.size(); g++) {
                 List<?> a = list(results.get(g));
                 long status = number(a.get(0));
@@ -557,6 +566,32 @@ public final class LimitStore {
      *
      * @throws CorruptLimitException if it is not a valid policy (written by something other than the limiter)
      */
+    /**
+     * The policy an exchange read breaks the rules (written by hand): that limit's {@link CorruptLimitException}, else
+     * null. Cheap on the hot path: the full check runs only when a number is out of every valid range.
+     */
+    private static CorruptLimitException unreadable(String name, Duration lease, AcquireResult.PolicyNumbers p) {
+        boolean concurrencyOff = p.permits() != -1 && (p.permits() < 1 || lease.toMillis() < 1);
+        boolean rateOff = p.rate() != -1 && (p.rate() < 1 || p.periodMs() < 1 || p.burst() < 1);
+        if (!concurrencyOff && !rateOff) {
+            return null;
+        }
+        List<String> flat = new ArrayList<>();
+        if (p.permits() != -1) {
+            flat.addAll(List.of("permits", Long.toString(p.permits()), "lease_ms", Long.toString(lease.toMillis())));
+        }
+        if (p.rate() != -1) {
+            flat.addAll(List.of("rate", Long.toString(p.rate()), "period_ms", Long.toString(p.periodMs()), "burst",
+                    Long.toString(p.burst())));
+        }
+        try {
+            decodePolicy(name, flat);
+        } catch (CorruptLimitException e) {
+            return e;
+        }
+        return new CorruptLimitException(name, "its stored policy breaks the policy rules");
+    }
+
     static LimitPolicy decodePolicy(String name, List<?> flat) {
         Map<String, String> f = new LinkedHashMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {

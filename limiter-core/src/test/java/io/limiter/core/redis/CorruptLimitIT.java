@@ -92,6 +92,12 @@ class CorruptLimitIT {
                     .hasMessageContaining("wrong type");
             assertThat(failure(store.define("neg", LimitPolicy.builder().concurrency(1).build())))
                     .isInstanceOf(CorruptLimitException.class);
+            // The client's hot path too: an acquire is told which limit and which rule, and takes nothing.
+            assertThat(failure(store.acquire("neg", "p1", 1, "me"))).isInstanceOf(CorruptLimitException.class)
+                    .hasMessage("limit 'neg' cannot be read from Redis (its stored policy {lease_ms=-1, permits=-5} "
+                            + "breaks a rule: permits must be between 1 and 1000000, was -5); replace its policy or "
+                            + "delete it");
+            assertThat(redis.exists(prefix + ":{neg}:holders")).isZero();
 
             LimitStore.Listing listing = store.listing(0).join();
             assertThat(listing.states()).extracting(LimitState::name).containsExactly("good");
