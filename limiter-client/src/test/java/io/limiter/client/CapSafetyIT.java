@@ -297,7 +297,7 @@ class CapSafetyIT {
         LimiterClient holderClient = client("holder");
         holderClient.define("order", LimitPolicy.builder().concurrency(1).fair(true).build());
         Permit held = holderClient.limiter("order").acquire(Duration.ofSeconds(2));
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 6; round++) {
             LimiterClient fresh = client("fresh-" + round);
             DistributedLimiter limiter = fresh.limiter("order");
             List<Integer> served = new CopyOnWriteArrayList<>();

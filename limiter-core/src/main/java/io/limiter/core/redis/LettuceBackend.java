@@ -89,6 +89,9 @@ public final class LettuceBackend implements RedisBackend {
     private final ClientResources ownedResources;
     private final Map<String, Set<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Orders the calls made while the connection is being opened (see {@link #inCallOrder}). */
+    private final Object issueOrder = new Object();
+    private CompletableFuture<Void> lastIssued = CompletableFuture.completedFuture(null);
 
     private LettuceBackend(Target target, Duration connectTimeout, Duration commandTimeout) {
         this.commandTimeout = commandTimeout;
@@ -176,8 +179,7 @@ public final class LettuceBackend implements RedisBackend {
         // EVALSHA, then EVAL on NOSCRIPT (a restart or SCRIPT FLUSH), within one command timeout in all: the
         // fallback never doubles the time a caller waits before failing closed. (Ordering across such a fallback is
         // the caller's concern: the client repeats unanswered releases in its later calls.)
-        return topology.commands()
-                .thenCompose(c -> c.<Object>evalsha(s.sha1(), ScriptOutputType.MULTI, k, a)
+        return inCallOrder(topology.commands(), c -> c.<Object>evalsha(s.sha1(), ScriptOutputType.MULTI, k, a)
                         .toCompletableFuture()
                         .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
                                 ? c.<Object>eval(s.source(), ScriptOutputType.MULTI, k, a).toCompletableFuture()
@@ -185,6 +187,38 @@ public final class LettuceBackend implements RedisBackend {
                         .orTimeout(commandTimeout.toNanos(), TimeUnit.NANOSECONDS))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         ScriptErrors.forKeys(translate(script.name(), e), keys)));
+    }
+
+    /**
+     * Issues {@code command} on the connection once it is up, in the order the calls were made. While a connection
+     * is still being opened, the calls made meanwhile wait in a chain (each is issued once the one before it was),
+     * because the dependents of one pending future would run in reverse order: the first calls of a fresh client
+     * (its first acquires, a release and the acquire after it) would reach Redis backwards.
+     */
+    private CompletableFuture<Object> inCallOrder(CompletableFuture<RedisClusterAsyncCommands<String, String>> conn,
+            java.util.function.Function<RedisClusterAsyncCommands<String, String>, CompletableFuture<Object>> command) {
+        CompletableFuture<Void> before;
+        CompletableFuture<Void> issued = new CompletableFuture<>();
+        synchronized (issueOrder) {
+            before = lastIssued;
+            if (before.isDone() && conn.isDone() && !conn.isCompletedExceptionally()) {
+                return command.apply(conn.join()); // the usual case: connected, nothing waiting
+            }
+            lastIssued = issued;
+        }
+        return before.thenCompose(ignored -> conn).handle((c, e) -> {
+            if (e != null) {
+                issued.complete(null);
+                return CompletableFuture.<Object>failedFuture(e);
+            }
+            CompletableFuture<Object> f;
+            try {
+                f = command.apply(c);
+            } finally {
+                issued.complete(null);
+            }
+            return f;
+        }).thenCompose(f -> f);
     }
 
     /**
