@@ -64,8 +64,8 @@ final class DefaultLimiter implements DistributedLimiter {
     private int pending;
     private int attempting;
     private int handOffStreak;
-    private ScheduledFuture<?> timer;
-    private long timerAtNanos;
+    /** The queue's one timer, armed at the retry-after hint of the last denial; it wakes one waiter. */
+    private final EarliestTimer timer;
     private CompletableFuture<RedisBackend.Subscription> subscription;
     private ScheduledFuture<?> keepAlive;
     /** Whether the limit is fair, as last answered by Redis. */
@@ -85,6 +85,7 @@ final class DefaultLimiter implements DistributedLimiter {
         this.name = name;
         this.client = client;
         this.clock = client.clock();
+        this.timer = new EarliestTimer(clock, this::wakeOne);
         this.recovery = new LimitRecovery(name, client);
         this.renewer = new LeaseRenewer(new LeaseRenewer.Host() {
             @Override
@@ -355,7 +356,7 @@ final class DefaultLimiter implements DistributedLimiter {
      */
     private boolean admit(Waiter w) {
         // On a fair limit every waiter asks at once, to take its place in the cross-instance queue.
-        boolean attemptNow = fair || !hasSleeper() || (timer == null && attempting == 0);
+        boolean attemptNow = fair || !hasSleeper() || (!timer.isArmed() && attempting == 0);
         if (!attemptNow) {
             w.state = State.SLEEPING;
             return false;
@@ -580,10 +581,7 @@ final class DefaultLimiter implements DistributedLimiter {
         }
         if (queue.isEmpty()) {
             missedWakes = 0;
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
+            timer.cancel();
         }
     }
 
@@ -635,32 +633,11 @@ final class DefaultLimiter implements DistributedLimiter {
         return false;
     }
 
-    /** Arms the queue's one timer at {@code delay}, unless it already fires sooner. Call holding the lock. */
+    /** Arms the queue's one timer at {@code hint} (at least 1 ms), unless it already fires sooner. */
     private void armTimer(Duration hint) {
         // A hint may be huge (weights far beyond a slow refill); waking earlier than needed is harmless.
-        Duration delay = hint.compareTo(MAX_HINT) > 0 ? MAX_HINT : hint.isNegative() ? Duration.ZERO : hint;
-        long at = clock.nanoTime() + delay.toNanos();
-        if (timer != null && timerAtNanos - at <= 0) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        timerAtNanos = at;
-        try {
-            ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-            self[0] = client.timer().schedule(() -> {
-                synchronized (this) {
-                    if (timer == self[0]) {
-                        timer = null;
-                    }
-                }
-                wakeOne();
-            }, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
-            timer = self[0];
-        } catch (RejectedExecutionException closed) {
-            timer = null;
-        }
+        Duration delay = hint.compareTo(MAX_HINT) > 0 ? MAX_HINT : hint;
+        timer.arm(clock.nanoTime() + Math.max(TimeUnit.MILLISECONDS.toNanos(1), delay.toNanos()));
     }
 
     /**
@@ -699,10 +676,7 @@ final class DefaultLimiter implements DistributedLimiter {
             waiting = List.copyOf(queue);
             queue.clear();
             pending = 0;
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
+            timer.cancel();
             if (subscription != null) {
                 subscription.thenAccept(RedisBackend.Subscription::close);
             }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -100,8 +99,8 @@ final class Dispatcher {
     private final LinkedHashMap<String, Pending> releases = new LinkedHashMap<>();
     private int compensations;
     private int inFlight;
-    private Clock.Cancellable retryTimer;
-    private long retryAtNanos;
+    /** Sends pending releases on their own (retries, compensation); created in the constructor. */
+    private final EarliestTimer retryTimer;
     private long leaseNanos = UNKNOWN_LEASE.toNanos();
 
     Dispatcher(String limit, String owner, ExchangePort port, Host host, Clock clock) {
@@ -110,6 +109,7 @@ final class Dispatcher {
         this.port = port;
         this.host = host;
         this.clock = clock;
+        this.retryTimer = new EarliestTimer(clock, this::retryDue);
     }
 
     /**
@@ -415,29 +415,7 @@ final class Dispatcher {
 
     /** Sends pending releases on their own at {@code atNanos}, unless a retry is already armed sooner. */
     private void armRetry(long atNanos) {
-        synchronized (this) {
-            if (retryTimer != null && retryAtNanos - atNanos <= 0) {
-                return;
-            }
-            if (retryTimer != null) {
-                retryTimer.cancel();
-            }
-            retryAtNanos = atNanos;
-            try {
-                Clock.Cancellable[] self = new Clock.Cancellable[1];
-                self[0] = clock.schedule(() -> {
-                    synchronized (this) {
-                        if (retryTimer == self[0]) {
-                            retryTimer = null;
-                        }
-                    }
-                    retryDue();
-                }, Math.max(0, atNanos - clock.nanoTime()));
-                retryTimer = self[0];
-            } catch (RejectedExecutionException closed) {
-                retryTimer = null;
-            }
-        }
+        retryTimer.arm(atNanos);
     }
 
     /** The retry timer fired: send what is due, and arm again for what is due later. */
@@ -465,11 +443,8 @@ final class Dispatcher {
             all = new ArrayList<>(releases.values());
             releases.clear();
             compensations = 0;
-            if (retryTimer != null) {
-                retryTimer.cancel();
-                retryTimer = null;
-            }
         }
+        retryTimer.cancel();
         LimiterUnavailableException closed = new LimiterUnavailableException(
                 "the limiter client was closed before Redis answered this release", null);
         for (Pending p : all) {
