@@ -104,6 +104,11 @@ final class DefaultLimiter implements DistributedLimiter {
             }
 
             @Override
+            public void deleted() {
+                recovery.deleted();
+            }
+
+            @Override
             public void lost(DefaultPermit permit) {
                 client.listeners().fire(l -> l.onLeaseLost(permit));
             }

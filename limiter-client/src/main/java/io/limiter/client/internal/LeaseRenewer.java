@@ -38,6 +38,9 @@ final class LeaseRenewer {
         /** The limit is not in Redis: empty if it was defined again (renew at once), else why it stays gone. */
         CompletableFuture<Optional<UnknownLimitException>> recover(UnknownLimitException missing);
 
+        /** An operator deleted the limit: this client stops defining it by itself. */
+        void deleted();
+
         /** Redis lost this permit, or it ran out: its work no longer counts against the cap. */
         void lost(DefaultPermit permit);
     }
@@ -160,7 +163,7 @@ final class LeaseRenewer {
                 return;
             }
             if (e == null && r.limitDeleted()) {
-                host.recover(new UnknownLimitException(host.name(), true)); // forget it; every id is lost below
+                host.deleted(); // never defined again by this client; every id is lost below
             }
             settle(ids, r, e, sentAt);
         });
