@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * </pre>
  */
 @Command(name = "limiter-bench", mixinStandardHelpOptions = true, sortOptions = false,
-        version = "limiter-bench 0.1.0",
+        version = "limiter-bench 0.1.0", subcommands = {MultiBench.class, ChildCommand.class, HogCommand.class},
         description = "Runs our client, Redisson, Bucket4j and the raw Redis floor on the same workloads against "
                 + "one Redis, prints a table with ratios and writes it as Markdown.")
 public final class Bench implements Callable<Integer> {
