@@ -7,7 +7,9 @@ import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.limiter.client.DistributedLimiter;
 import io.limiter.client.LimiterClient;
@@ -164,12 +166,20 @@ abstract class Contender implements AutoCloseable {
         if (uri.startsWith("redis-cluster://")) {
             RedisClusterClient cc = RedisClusterClient.create(hosts(uri).stream()
                     .map(h -> RedisURI.create("redis://" + h)).toList());
-            pm = Bucket4jLettuce.casBasedBuilder(cc.connect(ByteArrayCodec.INSTANCE)).build();
-            closer = cc::shutdown;
+            StatefulRedisClusterConnection<byte[], byte[]> c = cc.connect(ByteArrayCodec.INSTANCE);
+            pm = Bucket4jLettuce.casBasedBuilder(c).build();
+            closer = () -> {
+                c.close();
+                cc.shutdown();
+            };
         } else {
             RedisClient rc = RedisClient.create(uri);
-            pm = Bucket4jLettuce.casBasedBuilder(rc.connect(ByteArrayCodec.INSTANCE)).build();
-            closer = rc::shutdown;
+            StatefulRedisConnection<byte[], byte[]> c = rc.connect(ByteArrayCodec.INSTANCE);
+            pm = Bucket4jLettuce.casBasedBuilder(c).build();
+            closer = () -> {
+                c.close();
+                rc.shutdown();
+            };
         }
         byte[] key = limit.getBytes(StandardCharsets.UTF_8);
         BucketProxy bucket = batching ? pm.builder().withOptimization(Optimizations.batching()).build(key, () -> cfg)

@@ -47,17 +47,22 @@ record MultiRow(String redis, Workload workload, String impl, boolean hog, int s
         return h;
     }
 
-    /** Jain's fairness index of the grants per process in each full 1 s window: (Σx)² / (n Σx²). */
+    /**
+     * Jain's fairness index of the grants per process in each full 1 s window, (Σx)² / (n Σx²): 1 when all get the
+     * same, 1/n when one gets all. A window without any grant has no share to judge and is left out (the grants/s
+     * column shows it); an empty array when every window was.
+     */
     double[] jainPerWindow() {
-        return IntStream.range(0, seconds).mapToDouble(w -> {
-            double sum = 0;
-            double squares = 0;
-            for (ChildResult c : children) {
-                sum += c.grantsPerSecond()[w];
-                squares += (double) c.grantsPerSecond()[w] * c.grantsPerSecond()[w];
-            }
-            return squares == 0 ? 0 : sum * sum / (children.size() * squares);
-        }).toArray();
+        return IntStream.range(0, seconds).filter(w -> children.stream().anyMatch(c -> c.grantsPerSecond()[w] > 0))
+                .mapToDouble(w -> {
+                    double sum = 0;
+                    double squares = 0;
+                    for (ChildResult c : children) {
+                        sum += c.grantsPerSecond()[w];
+                        squares += (double) c.grantsPerSecond()[w] * c.grantsPerSecond()[w];
+                    }
+                    return sum * sum / (children.size() * squares);
+                }).toArray();
     }
 
     long grantsInFirstSecond() {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
@@ -32,11 +33,11 @@ final class MultiTables {
                 });
         table(Workload.FAIR, false, "Equally hungry processes: cap 3, 8 threads per process, 5 ms tasks (ideal 600 "
                 + "grants/s); Jain's index of the grants per process in each 1 s window",
-                "| implementation | Redis | grants/s | grants in the 1st second | Jain mean | Jain worst | grants "
-                        + "per process |", 7, r -> {
+                "| implementation | Redis | grants/s | grants in the 1st second | Jain mean | Jain worst | windows "
+                        + "with grants | grants per process |", 8, r -> {
                     double[] j = r.jainPerWindow();
-                    cells(r, "%.0f|%d|%.3f|%.3f|%s", r.tasksPerSecond(), r.grantsInFirstSecond(),
-                            Arrays.stream(j).average().orElse(0), Arrays.stream(j).min().orElse(0),
+                    cells(r, "%.0f|%d|%s|%s|%d of %d|%s", r.tasksPerSecond(), r.grantsInFirstSecond(),
+                            jain(Arrays.stream(j).average()), jain(Arrays.stream(j).min()), j.length, r.seconds(),
                             r.children().stream().map(c -> Long.toString(c.grants()))
                                     .collect(Collectors.joining(" / ")));
                 });
@@ -75,6 +76,10 @@ final class MultiTables {
                 });
             }
         }
+    }
+
+    private static String jain(OptionalDouble d) {
+        return d.isPresent() ? String.format(Locale.ROOT, "%.3f", d.getAsDouble()) : "n/a";
     }
 
     private void cells(MultiRow r, String format, Object... values) {
