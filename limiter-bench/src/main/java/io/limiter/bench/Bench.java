@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * One run, one Redis, one JVM: our client next to Redisson, Bucket4j and the raw Redis floor, on the same
  * workloads. Prints a table with ratios and writes it as Markdown. Each case is its own class
- * ({@link FloorCase}, {@link PairCase}, {@link RateCase}, {@link HandoffCase}, {@link ScaleCase}).
+ * ({@link FloorCase}, {@link PairCase}, {@link RateCase}, {@link HandoffCase}, {@link ScaleCase}). The
+ * {@code multi} subcommand ({@link MultiBench}) runs several client processes against one Redis instead.
  *
  * <pre>
  * java -jar limiter-bench/target/limiter-bench.jar [--redis URI] [--seconds 3] [--runs 3] [--threads 1,16,64]
