@@ -91,6 +91,8 @@ final class Dispatcher {
     private final ExchangePort port;
     private final Host host;
     private final Clock clock;
+    /** How long a fair limit keeps a denied waiter's ticket without a keep-alive. */
+    private final Duration ticketTtl;
     /** Taking a batch and issuing its call happen under this lock, so calls go out in the order batches were taken. */
     private final Object sendLock = new Object();
 
@@ -103,8 +105,9 @@ final class Dispatcher {
     private final EarliestTimer retryTimer;
     private long leaseNanos = UNKNOWN_LEASE.toNanos();
 
-    Dispatcher(String limit, String owner, ExchangePort port, Host host, Clock clock) {
+    Dispatcher(String limit, String owner, ExchangePort port, Duration ticketTtl, Host host, Clock clock) {
         this.limit = limit;
+        this.ticketTtl = ticketTtl;
         this.owner = owner;
         this.port = port;
         this.host = host;
@@ -229,7 +232,7 @@ final class Dispatcher {
                 requests.add(a.request());
             }
             try {
-                call = port.exchange(new LimitStore.ExchangeRequest(limit, owner, DefaultLimiter.TICKET_TTL, ids,
+                call = port.exchange(new LimitStore.ExchangeRequest(limit, owner, ticketTtl, ids,
                         false, requests, requests.size() > 1 && host.countable()));
             } catch (RuntimeException e) {
                 call = CompletableFuture.failedFuture(e);

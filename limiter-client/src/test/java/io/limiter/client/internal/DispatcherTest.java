@@ -57,7 +57,7 @@ class DispatcherTest {
         CompletableFuture<ExchangeResult> f = new CompletableFuture<>();
         calls.add(new Call(request, f));
         return f;
-    }, new Dispatcher.Host() {
+    }, FairTickets.TTL, new Dispatcher.Host() {
         @Override
         public boolean countable() {
             return countable;
