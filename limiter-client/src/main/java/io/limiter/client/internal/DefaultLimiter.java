@@ -10,7 +10,6 @@ import io.limiter.core.redis.AcquireResult;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RenewResult;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,17 +59,8 @@ final class DefaultLimiter implements DistributedLimiter {
         this.fallback = new LocalFallback(this);
         this.health = client.newHealth(name);
         this.queue = new WaiterQueue(name, clock, new QueueHost());
-        this.tickets = new FairTickets(new FairTickets.Port() {
-            @Override
-            public CompletableFuture<LimitStore.KeepAliveResult> keepAlive(Duration ttl, Collection<String> t) {
-                return client.store().keepAlive(name, ttl, t);
-            }
-
-            @Override
-            public CompletableFuture<Boolean> leave(String ticket) {
-                return client.store().leave(name, ticket);
-            }
-        }, clock, queue::queuedTickets, queue::wakeTicket);
+        this.tickets = new FairTickets(FairTickets.port(client.store(), name), clock, queue::queuedTickets,
+                queue::wakeTicket);
         this.channel = new LimitChannel(client.instanceId(),
                 onMessage -> client.backend().subscribe(client.store().keySchema().channel(name), onMessage),
                 queue::wakeOne, queue::wakeTicket);
@@ -143,29 +133,7 @@ final class DefaultLimiter implements DistributedLimiter {
 
     @Override
     public CompletableFuture<Permit> acquireAsync(int weight, Duration timeout) {
-        CompletableFuture<Permit> inner = start(weight, timeout, false);
-        CompletableFuture<Permit> outer = new CompletableFuture<>();
-        inner.whenComplete((p, e) -> {
-            try {
-                client.callbacks().execute(() -> deliver(outer, p, e));
-            } catch (RejectedExecutionException closed) {
-                deliver(outer, p, e);
-            }
-        });
-        outer.whenComplete((p, e) -> {
-            if (outer.isCancelled()) {
-                inner.cancel(false);
-            }
-        });
-        return outer;
-    }
-
-    private static void deliver(CompletableFuture<Permit> outer, Permit p, Throwable e) {
-        if (e != null) {
-            outer.completeExceptionally(Futures.unwrap(e));
-        } else if (!outer.complete(p)) {
-            p.releaseAsync();
-        }
+        return Futures.completeOn(start(weight, timeout, false), client.callbacks(), Permit::releaseAsync);
     }
 
     /** Starts an acquire; {@code once} makes a single attempt that fails with {@code NoPermitNow} if denied. */

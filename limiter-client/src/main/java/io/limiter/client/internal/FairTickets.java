@@ -1,5 +1,6 @@
 package io.limiter.client.internal;
 
+import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.LimitStore.KeepAliveResult;
 import java.time.Duration;
 import java.util.Collection;
@@ -24,6 +25,21 @@ final class FairTickets {
         CompletableFuture<KeepAliveResult> keepAlive(Duration ttl, Collection<String> tickets);
 
         CompletableFuture<Boolean> leave(String ticket);
+    }
+
+    /** The real port: limit {@code name}'s tickets in {@code store}. */
+    static Port port(LimitStore store, String name) {
+        return new Port() {
+            @Override
+            public CompletableFuture<KeepAliveResult> keepAlive(Duration ttl, Collection<String> tickets) {
+                return store.keepAlive(name, ttl, tickets);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> leave(String ticket) {
+                return store.leave(name, ticket);
+            }
+        };
     }
 
     private final Port port;

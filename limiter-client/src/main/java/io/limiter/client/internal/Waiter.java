@@ -1,6 +1,7 @@
 package io.limiter.client.internal;
 
 import io.limiter.client.Permit;
+import io.limiter.core.LimiterTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +42,21 @@ final class Waiter {
         this.singleShot = singleShot;
         this.tryOnly = tryOnly;
         this.ticket = singleShot ? "" : newId();
+    }
+
+    /**
+     * Arms this waiter's deadline: once its timeout ran out it fails with a timeout and {@code onTimeout} runs; the
+     * deadline is cancelled as soon as the waiter completes otherwise.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the client is closed
+     */
+    void armDeadline(Clock clock, String limit, Runnable onTimeout) {
+        Clock.Cancellable deadline = clock.schedule(() -> {
+            if (future.completeExceptionally(new LimiterTimeoutException(limit, weight, timeout))) {
+                onTimeout.run();
+            }
+        }, timeout.toNanos());
+        future.whenComplete((p, e) -> deadline.cancel());
     }
 
     /** A fresh random id (permits and tickets). */

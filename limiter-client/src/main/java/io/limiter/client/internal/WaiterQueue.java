@@ -2,7 +2,6 @@ package io.limiter.client.internal;
 
 import io.limiter.client.internal.Waiter.State;
 import io.limiter.core.LimiterClosedException;
-import io.limiter.core.LimiterTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -84,21 +83,13 @@ final class WaiterQueue {
      * future completes. Returns false (and fails {@code w}) if the client is closed.
      */
     boolean enqueue(Waiter w) {
-        Clock.Cancellable deadline;
         try {
-            deadline = clock.schedule(() -> {
-                if (w.future.completeExceptionally(new LimiterTimeoutException(name, w.weight, w.timeout))) {
-                    host.timedOut(w);
-                }
-            }, w.timeout.toNanos());
+            w.armDeadline(clock, name, () -> host.timedOut(w));
         } catch (RejectedExecutionException closed) {
             w.future.completeExceptionally(new LimiterClosedException(LimiterClosedException.CLIENT_CLOSED));
             return false;
         }
-        w.future.whenComplete((p, e) -> {
-            deadline.cancel();
-            leave(w);
-        });
+        w.future.whenComplete((p, e) -> leave(w));
         synchronized (this) {
             if (!w.future.isDone()) { // gone already (its leave() ran before it was queued): never queue it
                 w.state = State.PENDING;
