@@ -54,7 +54,7 @@ final class DefaultLimiter implements DistributedLimiter {
         this.name = name;
         this.client = client;
         this.clock = client.clock();
-        this.recovery = new LimitRecovery(name, client);
+        this.recovery = LimitRecovery.of(name, client);
         this.renewer = new LeaseRenewer(new RenewerHost(), clock);
         this.fallback = new LocalFallback(this);
         this.health = client.newHealth(name);
@@ -110,10 +110,6 @@ final class DefaultLimiter implements DistributedLimiter {
 
     DefaultLimiterClient client() {
         return client;
-    }
-
-    LimitRecovery recovery() {
-        return recovery;
     }
 
     @Override
