@@ -23,13 +23,9 @@ import java.util.concurrent.TimeUnit;
  * {@link Clock}. Thread-safe; the host is never called holding the lock, except {@link Host#offer}.
  */
 final class WaiterQueue {
-    /** What the queue needs from its limit. */
+    /** What the queue needs from its limit. Only {@link #offer} is called holding the queue's lock. */
     interface Host {
-        /**
-         * Queues {@code w}'s attempt; called holding the queue's lock, so attempts leave in the queue's order.
-         *
-         * @return whether a call slot was taken for it (then {@link #send()} follows once the lock is let go)
-         */
+        /** Queues {@code w}'s attempt (under the lock, so attempts keep the queue's order); whether a send is owed. */
         boolean offer(Waiter w);
 
         /** Sends the next batch on a slot {@link #offer} took. */
@@ -41,7 +37,7 @@ final class WaiterQueue {
         /** Whether the limit is fair, as last answered by Redis (every waiter then asks at once). */
         boolean fair();
 
-        /** A waiter's ticket now waits in a fair limit's queue in Redis: keep it alive. */
+        /** A ticket now waits in a fair limit's queue in Redis: keep it alive. */
         void ticketQueued();
 
         /** A waiter gave up while its ticket waited in a fair limit's queue: take the ticket out. */
@@ -123,12 +119,7 @@ final class WaiterQueue {
 
     /** The subscription failed: takes every pending waiter out (oldest first) for the caller to fail. */
     synchronized List<Waiter> takePending() {
-        List<Waiter> failed = new ArrayList<>();
-        for (Waiter w : queue) {
-            if (w.state == State.PENDING) {
-                failed.add(w);
-            }
-        }
+        List<Waiter> failed = queue.stream().filter(w -> w.state == State.PENDING).toList();
         queue.removeAll(failed);
         pending -= failed.size();
         return failed;
@@ -142,9 +133,18 @@ final class WaiterQueue {
             w.state = State.SLEEPING;
             return false;
         }
+        startAttempt(w);
+        return host.offer(w);
+    }
+
+    /** Call holding the lock. */
+    private void startAttempt(Waiter w) {
         w.state = State.ATTEMPTING;
         attempting++;
-        return host.offer(w);
+    }
+
+    private static boolean asleep(Waiter w) {
+        return w.state == State.SLEEPING && !w.future.isDone();
     }
 
     /** Wakes the first sleeping waiter, or remembers the wake if all of them have an attempt in flight. */
@@ -152,14 +152,13 @@ final class WaiterQueue {
         Waiter next = null;
         synchronized (this) {
             for (Waiter w : queue) {
-                if (w.state == State.SLEEPING && !w.future.isDone()) {
+                if (asleep(w)) {
                     next = w;
                     break;
                 }
             }
             if (next != null) {
-                next.state = State.ATTEMPTING;
-                attempting++;
+                startAttempt(next);
             } else if (attempting > missedWakes) {
                 missedWakes++;
             }
@@ -175,9 +174,8 @@ final class WaiterQueue {
         synchronized (this) {
             for (Waiter w : queue) {
                 if (ticket.equals(w.ticket)) {
-                    if (w.state == State.SLEEPING && !w.future.isDone()) {
-                        w.state = State.ATTEMPTING;
-                        attempting++;
+                    if (asleep(w)) {
+                        startAttempt(w);
                         target = w;
                     } else {
                         w.wakePending = true;
@@ -207,16 +205,8 @@ final class WaiterQueue {
                 handOffStreak = 0;
                 return List.of();
             }
-            for (Waiter w : queue) {
-                if (chosen.size() == n) {
-                    break;
-                }
-                if (w.state == State.SLEEPING && !w.future.isDone()) {
-                    w.state = State.ATTEMPTING;
-                    attempting++;
-                    chosen.add(w);
-                }
-            }
+            queue.stream().filter(WaiterQueue::asleep).limit(n).forEach(chosen::add);
+            chosen.forEach(this::startAttempt);
         }
         return chosen;
     }
@@ -323,13 +313,7 @@ final class WaiterQueue {
 
     /** The tickets of the waiters whose tickets wait in a fair limit's queue in Redis. */
     synchronized List<String> queuedTickets() {
-        List<String> tickets = new ArrayList<>();
-        for (Waiter w : queue) {
-            if (w.queuedTicket && !w.future.isDone()) {
-                tickets.add(w.ticket);
-            }
-        }
-        return tickets;
+        return queue.stream().filter(w -> w.queuedTicket && !w.future.isDone()).map(w -> w.ticket).toList();
     }
 
     synchronized int size() {
