@@ -185,6 +185,10 @@ final class PolicyCommands {
         if (p.hasRate()) {
             line.append(String.format("  tokens %.1f/%d", s.tokens(), p.burst()));
         }
+        if (p.hasQuota()) {
+            line.append("  quota left ").append(s.quotaRemaining()).append('/').append(p.quota()).append(" until ")
+                    .append(s.quotaResetAt());
+        }
         line.append("  holders ").append(s.holderCount());
         System.out.println(line);
     }

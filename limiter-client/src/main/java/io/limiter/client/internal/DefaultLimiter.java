@@ -77,7 +77,7 @@ final class DefaultLimiter implements DistributedLimiter {
                     }
 
                     @Override
-                    public void learn(AcquireResult.PolicyNumbers policy) {
+                    public void learn(AcquireResult.PolicyRead policy) {
                         DefaultLimiter.this.learn(policy);
                     }
                 }, clock);
@@ -174,12 +174,12 @@ final class DefaultLimiter implements DistributedLimiter {
      * (no permit ids, leases or tickets are involved, and the script decides a group in one step).
      */
     boolean countable() {
-        AcquireResult.PolicyNumbers p = fallback.policy();
-        return !fair && p != null && p.permits() < 0 && p.rate() >= 0 && !p.fair();
+        AcquireResult.PolicyRead p = fallback.policy();
+        return !fair && p != null && p.rateOnly();
     }
 
     /** Learns the policy from a reply (also one that carried no per-request result for it). */
-    void learn(AcquireResult.PolicyNumbers policy) {
+    void learn(AcquireResult.PolicyRead policy) {
         if (policy != null) {
             fallback.learn(policy);
             fair = policy.fair();

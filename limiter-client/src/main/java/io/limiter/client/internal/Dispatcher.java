@@ -55,7 +55,7 @@ final class Dispatcher {
         List<Acquire> handOffTo(int n);
 
         /** The policy seen in a reply that carried no per-request result for it. */
-        void learn(AcquireResult.PolicyNumbers policy);
+        void learn(AcquireResult.PolicyRead policy);
     }
 
     private final String limit;

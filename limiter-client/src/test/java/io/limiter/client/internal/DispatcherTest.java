@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * compensation after a lost answer, retries, isolation of callbacks, re-queueing undecided requests.
  */
 class DispatcherTest {
-    private static final AcquireResult.PolicyNumbers POLICY =
-            new AcquireResult.PolicyNumbers(1, -1, -1, -1, false, "1");
+    private static final AcquireResult.PolicyRead POLICY =
+            new AcquireResult.PolicyRead(java.util.Optional.of(io.limiter.core.LimitPolicy.builder().concurrency(1).build()), "1");
 
     private final FakeClock clock = new FakeClock();
     private final List<Call> calls = new ArrayList<>();
@@ -71,8 +71,8 @@ class DispatcherTest {
         }
 
         @Override
-        public void learn(AcquireResult.PolicyNumbers policy) {
-            countable = policy.permits() < 0;
+        public void learn(AcquireResult.PolicyRead policy) {
+            countable = policy.rateOnly();
         }
     }, clock);
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The release path on fake time: what a call carries, retries while Redis is unreachable, giving up, compensation. */
 class PendingReleasesTest {
-    private static final AcquireResult.PolicyNumbers POLICY =
-            new AcquireResult.PolicyNumbers(1, -1, -1, -1, false, "1");
+    private static final AcquireResult.PolicyRead POLICY =
+            new AcquireResult.PolicyRead(java.util.Optional.of(io.limiter.core.LimitPolicy.builder().concurrency(1).build()), "1");
 
     private final FakeClock clock = new FakeClock();
     private int kicks;

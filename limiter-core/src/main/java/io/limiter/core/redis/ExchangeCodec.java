@@ -21,6 +21,7 @@ import io.limiter.core.redis.LimitStore.ExchangeResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Encodes an {@link ExchangeRequest} as the exchange script's arguments and decodes its reply (see
@@ -73,7 +74,7 @@ final class ExchangeCodec {
     }
 
     /** The stored policy of a reply, read once per distinct content. */
-    record Decoded(List<?> flat, LimitPolicy policy, AcquireResult.PolicyNumbers numbers, CorruptLimitException corrupt) {
+    record Decoded(List<?> flat, LimitPolicy policy, AcquireResult.PolicyRead numbers, CorruptLimitException corrupt) {
     }
 
     static Decoded policy(String name, List<?> flat, Decoded last) {
@@ -87,15 +88,13 @@ final class ExchangeCodec {
             }
         }
         if (flat.isEmpty()) {
-            return new Decoded(flat, null, new AcquireResult.PolicyNumbers(-1, -1, -1, -1, false, ""), null);
+            return new Decoded(flat, null, new AcquireResult.PolicyRead(Optional.empty(), ""), null);
         }
         try {
             LimitPolicy p = LimitStore.decodePolicy(name, flat);
-            return new Decoded(flat, p, new AcquireResult.PolicyNumbers(p.hasConcurrency() ? p.permits() : -1,
-                    p.hasRate() ? p.rate() : -1, p.hasRate() ? p.period().toMillis() : -1,
-                    p.hasRate() ? p.burst() : -1, p.fair(), epoch), null);
+            return new Decoded(flat, p, new AcquireResult.PolicyRead(Optional.of(p), epoch), null);
         } catch (CorruptLimitException e) {
-            return new Decoded(flat, null, new AcquireResult.PolicyNumbers(-1, -1, -1, -1, false, epoch), e);
+            return new Decoded(flat, null, new AcquireResult.PolicyRead(Optional.empty(), epoch), e);
         }
     }
 

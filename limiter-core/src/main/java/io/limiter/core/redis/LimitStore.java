@@ -59,7 +59,7 @@ public final class LimitStore {
      * exception for that request ({@link UnknownLimitException}, or {@link LimiterValidationException} for a weight
      * the policy can never grant).
      */
-    public record ExchangeResult(List<Boolean> released, List<Object> acquired, AcquireResult.PolicyNumbers policy) {
+    public record ExchangeResult(List<Boolean> released, List<Object> acquired, AcquireResult.PolicyRead policy) {
         /** The result of acquire {@code i}, or its exception thrown. */
         public AcquireResult acquired(int i) {
             Object r = acquired.get(i);
