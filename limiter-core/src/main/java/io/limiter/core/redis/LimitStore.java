@@ -103,18 +103,6 @@ public final class LimitStore {
     }
 
     /**
-     * Releases {@code releases} and then tries {@code acquires}, in one atomic script call (one round trip):
-     * the batch primitive the client builds on. Released capacity still free afterwards is announced (a fair limit
-     * wakes the instance whose ticket is first).
-     *
-     * @param forced count the releases as an operator's forced releases
-     */
-    public CompletableFuture<ExchangeResult> exchange(String name, String owner, Duration ticketTtl,
-            List<String> releases, boolean forced, List<AcquireRequest> acquires) {
-        return exchange(new ExchangeRequest(name, owner, ticketTtl, releases, forced, acquires, false));
-    }
-
-    /**
      * Runs one exchange: the request's releases, then its acquires, decided by Redis in order. With
      * {@code counted}, runs of requests of equal weight go as one counted group the script decides in one step;
      * if the limit is not rate-only and non-fair (any more), those requests come back as {@link NotCounted}: send
@@ -123,15 +111,24 @@ public final class LimitStore {
     public CompletableFuture<ExchangeResult> exchange(ExchangeRequest request) {
         String name = LimitNames.requireValidName(request.limit());
         ExchangeCodec.Encoded encoded = ExchangeCodec.encode(request, windows.argFor(name));
-        return backend.eval(Script.EXCHANGE, keysOf(name), encoded.args()).thenCompose(reply -> {
+        return send(name, request, encoded).thenCompose(a ->
+                a.result().acquired().contains(ExchangeCodec.NEEDS_WINDOW)
+                        ? withWindow(name, request, a.result(), a.policy(), a.redisNow(), 1)
+                        : CompletableFuture.completedFuture(a.result()));
+    }
+
+    /** One exchange call's answer: its result, the policy it read and Redis time then. */
+    private record Answer(ExchangeResult result, LimitPolicy policy, long redisNow) {
+    }
+
+    /** Sends one exchange call, learning the policy and Redis time from its reply. */
+    private CompletableFuture<Answer> send(String name, ExchangeRequest request, ExchangeCodec.Encoded encoded) {
+        return backend.eval(Script.EXCHANGE, keysOf(name), encoded.args()).thenApply(reply -> {
             List<?> r = ExchangeCodec.list(reply);
             ExchangeCodec.Decoded policy = decoded(name, ExchangeCodec.flatPolicy(r));
             long now = ExchangeCodec.now(r);
             windows.learn(name, policy.policy(), now);
-            ExchangeResult result = ExchangeCodec.decode(name, request, encoded, r, policy);
-            return result.acquired().contains(ExchangeCodec.NEEDS_WINDOW)
-                    ? withWindow(name, request, result, policy.policy(), now, 1)
-                    : CompletableFuture.completedFuture(result);
+            return new Answer(ExchangeCodec.decode(name, request, encoded, r, policy), policy.policy(), now);
         });
     }
 
@@ -151,26 +148,22 @@ public final class LimitStore {
                 again, false);
         String window = policy != null && policy.hasQuota() ? QuotaWindows.argAt(policy, redisNow) : "";
         ExchangeCodec.Encoded encoded = ExchangeCodec.encode(retry, window);
-        return backend.eval(Script.EXCHANGE, keysOf(name), encoded.args()).thenCompose(reply -> {
-            List<?> r = ExchangeCodec.list(reply);
-            ExchangeCodec.Decoded decoded = decoded(name, ExchangeCodec.flatPolicy(r));
-            long now = ExchangeCodec.now(r);
-            windows.learn(name, decoded.policy(), now);
-            ExchangeResult second = ExchangeCodec.decode(name, retry, encoded, r, decoded);
+        return send(name, retry, encoded).thenCompose(answer -> {
+            ExchangeResult second = answer.result();
             List<Object> merged = new ArrayList<>(first.acquired());
             int k = 0;
             for (int i = 0; i < merged.size(); i++) {
                 if (merged.get(i) == ExchangeCodec.NEEDS_WINDOW) {
-                    Object answer = second.acquired().get(k++);
-                    merged.set(i, answer == ExchangeCodec.NEEDS_WINDOW && attempt >= 3
+                    Object decided = second.acquired().get(k++);
+                    merged.set(i, decided == ExchangeCodec.NEEDS_WINDOW && attempt >= 3
                             ? new LimiterException("the quota window of limit '" + name
                                     + "' could not be agreed with Redis; try again")
-                            : answer);
+                            : decided);
                 }
             }
             ExchangeResult result = new ExchangeResult(first.released(), merged, second.policy());
             return merged.contains(ExchangeCodec.NEEDS_WINDOW)
-                    ? withWindow(name, request, result, decoded.policy(), now, attempt + 1)
+                    ? withWindow(name, request, result, answer.policy(), answer.redisNow(), attempt + 1)
                     : CompletableFuture.completedFuture(result);
         });
     }
@@ -202,8 +195,8 @@ public final class LimitStore {
      */
     public CompletableFuture<AcquireResult> acquire(String name, String permitId, int weight, String owner,
             String ticket, Duration ticketTtl) {
-        return exchange(name, owner, ticketTtl, List.of(), false,
-                List.of(new AcquireRequest(permitId, weight, ticket))).thenApply(r -> r.acquired(0));
+        return exchange(new ExchangeRequest(name, owner, ticketTtl, List.of(), false,
+                List.of(new AcquireRequest(permitId, weight, ticket)), false)).thenApply(r -> r.acquired(0));
     }
 
     /**
@@ -211,7 +204,7 @@ public final class LimitStore {
      * and then nothing changes. {@code forced} counts it as an operator's forced release.
      */
     public CompletableFuture<Boolean> release(String name, String permitId, boolean forced) {
-        return exchange(name, "", Duration.ZERO, List.of(permitId), forced, List.of())
+        return exchange(new ExchangeRequest(name, "", Duration.ZERO, List.of(permitId), forced, List.of(), false))
                 .thenApply(r -> r.released().get(0));
     }
 

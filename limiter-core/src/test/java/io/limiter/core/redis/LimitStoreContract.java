@@ -103,6 +103,12 @@ public abstract class LimitStoreContract {
         return "l" + UUID.randomUUID().toString().substring(0, 12);
     }
 
+    /** One exchange with positional parts, for brevity here. */
+    private java.util.concurrent.CompletableFuture<LimitStore.ExchangeResult> exchange(String n, String owner,
+            Duration ttl, List<String> releases, boolean forced, List<LimitStore.AcquireRequest> acquires) {
+        return store.exchange(new LimitStore.ExchangeRequest(n, owner, ttl, releases, forced, acquires, false));
+    }
+
     private <T> T join(java.util.concurrent.CompletableFuture<T> f) {
         return f.join();
     }
@@ -256,11 +262,11 @@ public abstract class LimitStoreContract {
                 ids.add(id);
                 requests.add(new LimitStore.AcquireRequest(id, 1, ""));
             }
-            join(store.exchange(n, "me", Duration.ZERO, List.of(), false, requests));
+            join(exchange(n, "me", Duration.ZERO, List.of(), false, requests));
         }
         // Gone on either side of the script's 3,000-id chunks, plus ids that were never held.
         List<String> released = List.of("p0", "p2999", "p3000", "p6999");
-        join(store.exchange(n, "", Duration.ZERO, released, true, List.of()));
+        join(exchange(n, "", Duration.ZERO, released, true, List.of()));
         List<String> renew = new ArrayList<>(ids);
         renew.add(3000, "ghost-1");
         renew.add("ghost-2");
@@ -447,7 +453,7 @@ public abstract class LimitStoreContract {
         join(store.define(n, LimitPolicy.builder().concurrency(3).build()));
         join(store.acquire(n, "a", 2, "me"));
         join(store.acquire(n, "b", 1, "me"));
-        LimitStore.ExchangeResult r = join(store.exchange(n, "me", Duration.ZERO, List.of("a", "a", "ghost"), false,
+        LimitStore.ExchangeResult r = join(exchange(n, "me", Duration.ZERO, List.of("a", "a", "ghost"), false,
                 List.of()));
         assertThat(r.released()).containsExactly(true, false, false);
         assertThat(join(store.release(n, "a", false))).isFalse();
@@ -572,7 +578,7 @@ public abstract class LimitStoreContract {
         join(store.acquire(n, "a", 1, "me"));
         join(store.acquire(n, "b", 1, "me"));
         // Release a, then three acquires: only the first fits (the hand-off); nothing is announced.
-        LimitStore.ExchangeResult r = join(store.exchange(n, "me", Duration.ZERO, List.of("a", "ghost"), false,
+        LimitStore.ExchangeResult r = join(exchange(n, "me", Duration.ZERO, List.of("a", "ghost"), false,
                 List.of(new LimitStore.AcquireRequest("c", 1, ""), new LimitStore.AcquireRequest("d", 1, ""),
                         new LimitStore.AcquireRequest("e", 5, ""))));
         assertThat(r.released()).containsExactly(true, false);
@@ -583,7 +589,7 @@ public abstract class LimitStoreContract {
         assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isEqualTo(2);
         assertThat(got.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
         // Released and not taken again: announced.
-        join(store.exchange(n, "me", Duration.ZERO, List.of("b", "c"), false, List.of()));
+        join(exchange(n, "me", Duration.ZERO, List.of("b", "c"), false, List.of()));
         assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("2");
         assertThat(redis.exists(prefix + ":{" + n + "}:used")).isZero();
         sub.close();
