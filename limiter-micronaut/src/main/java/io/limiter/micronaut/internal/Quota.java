@@ -1,5 +1,9 @@
 package io.limiter.micronaut.internal;
 
+import io.limiter.core.CalendarWindow;
+import io.limiter.core.redis.LimitState;
+import java.time.Duration;
+
 import io.limiter.core.LimitPolicy;
 
 /**
@@ -10,8 +14,34 @@ import io.limiter.core.LimitPolicy;
  * @param policy its policy
  * @param permitsInUse permits held cluster-wide
  * @param tokens tokens in the bucket ({@code NaN} without a rate part)
+ * @param quotaRemaining units of the calendar quota left in its window (0 without a quota)
+ * @param quotaWindowSeconds the length of the quota's current window in seconds (0 without a quota)
+ * @param quotaResetSeconds seconds until that window ends, rounded up (0 without a quota)
  */
-record Quota(String limit, LimitPolicy policy, long permitsInUse, double tokens) {
+record Quota(String limit, LimitPolicy policy, long permitsInUse, double tokens, long quotaRemaining,
+        long quotaWindowSeconds, long quotaResetSeconds) {
+
+    /** A quota of a policy without a calendar quota. */
+    Quota(String limit, LimitPolicy policy, long permitsInUse, double tokens) {
+        this(limit, policy, permitsInUse, tokens, 0, 0, 0);
+    }
+
+    /** What {@code state} has left. */
+    static Quota of(LimitState state) {
+        LimitPolicy p = state.policy();
+        if (!p.hasQuota()) {
+            return new Quota(state.name(), p, state.permitsInUse(), state.tokens());
+        }
+        CalendarWindow.Span span = p.window().spanAt(state.readAt(), p.zone());
+        return new Quota(state.name(), p, state.permitsInUse(), state.tokens(), state.quotaRemaining(),
+                Duration.between(span.start(), span.end()).toSeconds(),
+                (Duration.between(state.readAt(), state.quotaResetAt()).toMillis() + 999) / 1000);
+    }
+
+    /** Whether {@code weight} more quota units are left (true without a quota). */
+    boolean hasQuota(int weight) {
+        return !policy.hasQuota() || quotaRemaining >= weight;
+    }
 
     long permitsLeft() {
         return Math.max(0, policy.permits() - permitsInUse);

@@ -38,7 +38,7 @@ class QuotaReader {
                 .orTimeout(runtime.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(s -> {
                     var state = s.orElseThrow(() -> new UnknownLimitException(limit));
-                    return new Quota(limit, state.policy(), state.permitsInUse(), state.tokens());
+                    return Quota.of(state);
                 });
     }
 
@@ -76,6 +76,9 @@ class QuotaReader {
         }
         if (q.policy().hasConcurrency() && (!q.hasPermits(route.weight()) || secs == 0)) {
             secs = Math.max(secs, (long) Math.ceil(route.retryAfter().toMillis() / 1000.0));
+        }
+        if (!q.hasQuota(route.weight())) {
+            secs = Math.max(secs, q.quotaResetSeconds());
         }
         return Math.max(1, secs);
     }

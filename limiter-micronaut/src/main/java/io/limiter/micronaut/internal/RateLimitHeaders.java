@@ -1,5 +1,7 @@
 package io.limiter.micronaut.internal;
 
+import io.limiter.core.LimitPolicy;
+
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.MutableHttpResponse;
 import java.util.List;
@@ -68,7 +70,8 @@ final class RateLimitHeaders {
 
     /** The items of one limit; on a denial, {@code retryAfter} seconds (else -1) go into the short items. */
     static void items(Quota q, int weight, long retryAfter, List<Item> into) {
-        boolean both = q.policy().hasRate() && q.policy().hasConcurrency();
+        LimitPolicy p = q.policy();
+        boolean both = (p.hasRate() ? 1 : 0) + (p.hasConcurrency() ? 1 : 0) + (p.hasQuota() ? 1 : 0) > 1;
         if (q.policy().hasRate()) {
             boolean short_ = retryAfter >= 0 && !q.hasTokens(weight);
             into.add(new Item(q.limit(), q.policy().burst(), q.windowSeconds(), short_ ? 0 : q.tokensLeft(),
@@ -78,6 +81,10 @@ final class RateLimitHeaders {
             boolean short_ = retryAfter >= 0 && (!q.hasPermits(weight) || q.hasTokens(weight));
             into.add(new Item(both ? q.limit() + ".concurrent" : q.limit(), q.policy().permits(), 0,
                     short_ ? 0 : q.permitsLeft(), short_ ? retryAfter : -1));
+        }
+        if (p.hasQuota()) {
+            into.add(new Item(both ? q.limit() + ".quota" : q.limit(), p.quota(), q.quotaWindowSeconds(),
+                    q.quotaRemaining(), q.quotaResetSeconds()));
         }
     }
 

@@ -48,6 +48,20 @@ class RateLimitHeadersTest {
     }
 
     @Test
+    void aCalendarQuotaIsAnItemWithItsWindowAndTheSecondsUntilItResets() {
+        LimitPolicy monthly = LimitPolicy.builder().concurrency(10)
+                .quota(1000, io.limiter.core.CalendarWindow.MONTH).build();
+        // 40 units left, the 30-day window ends in 3,600 s.
+        Quota q = new Quota("api", monthly, 3, Double.NaN, 40, 30 * 86400, 3600);
+        MutableHttpResponse<?> r = write(RateLimitHeaders.Syntax.DRAFT_10, q, -1);
+        assertThat(r.getHeaders().get("RateLimit-Policy"))
+                .isEqualTo("\"api.concurrent\";q=10;qu=\"concurrent-requests\", \"api.quota\";q=1000;w=2592000");
+        assertThat(r.getHeaders().get("RateLimit")).isEqualTo("\"api.concurrent\";r=7, \"api.quota\";r=40;t=3600");
+        Quota usedUp = new Quota("api", monthly, 3, Double.NaN, 0, 30 * 86400, 3600);
+        assertThat(QuotaReader.retryAfter(usedUp, ROUTE)).isEqualTo(3600);
+    }
+
+    @Test
     void slowBucketsWaitForTheirToken() {
         LimitPolicy daily = LimitPolicy.builder().rate(1000, Duration.ofDays(1)).build();
         Quota q = new Quota("daily", daily, 0, 0.5);
