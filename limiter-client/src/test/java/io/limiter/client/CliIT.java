@@ -148,6 +148,15 @@ class CliIT {
         assertThat(store.state(name, 0).join().orElseThrow().policy().fair()).isTrue();
         assertThat(run("replace", name, "--permits", "4", "--fair", "maybe").output())
                 .contains("fair must be true or false, was 'maybe'");
+        // Every field of the schema is an option: the quota's too.
+        Result quota = run("replace", name, "--quota", "500", "--window", "week", "--zone", "Asia/Tokyo");
+        assertThat(quota.status()).isZero();
+        assertThat(quota.output()).contains("{quota=500, window=week, zone=Asia/Tokyo}");
+        assertThat(run("get", name).output()).contains("quota left 500/500 until ");
+        assertThat(run("replace", name, "--quota", "5", "--window", "fortnight").output())
+                .contains("window must be one of minute, hour, day, week, month, was 'fortnight'");
+        assertThat(run("define", "--help").output()).contains("--quota=N", "--window=minute|hour|day|week|month",
+                "--zone=ZONE", "--fair=true|false");
         assertThat(run("delete", name).status()).isZero();
         Result gone = run("delete", name);
         assertThat(gone.status()).isEqualTo(1);
