@@ -14,6 +14,9 @@ import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.Script;
+import io.limiter.core.redis.AcquireRequest;
+import io.limiter.core.redis.ExchangeResult;
+import io.limiter.core.redis.ExchangeRequest;
 import io.limiter.testing.RedisProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,8 +93,8 @@ class CapSafetyIT {
         Thread.sleep(100); // its first attempt was denied: it sleeps
 
         // The operator's force release and B's acquire in one atomic call, so no notification wakes A's waiter.
-        LimitStore.ExchangeResult r = admin.exchange(new LimitStore.ExchangeRequest("one", "B", Duration.ZERO,
-                List.of(p.id()), true, List.of(new LimitStore.AcquireRequest("b-permit", 1, "")), false)).join();
+        ExchangeResult r = admin.exchange(new ExchangeRequest("one", "B", Duration.ZERO,
+                List.of(p.id()), true, List.of(new AcquireRequest("b-permit", 1, "")), false)).join();
         assertThat(r.acquired(0).granted()).isTrue();
 
         p.close(); // A's holder finishes

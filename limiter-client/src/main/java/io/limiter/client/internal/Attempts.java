@@ -5,7 +5,7 @@ import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.AcquireResult;
-import io.limiter.core.redis.LimitStore;
+import io.limiter.core.redis.AcquireRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +99,7 @@ final class Attempts {
     private Dispatcher.Acquire request(Waiter w, boolean handOff) {
         String id = Waiter.newId();
         long sentAt = clock.nanoTime();
-        return new Dispatcher.Acquire(new LimitStore.AcquireRequest(id, w.weight, w.singleShot ? "" : w.ticket),
+        return new Dispatcher.Acquire(new AcquireRequest(id, w.weight, w.singleShot ? "" : w.ticket),
                 (r, e) -> onResult(w, id, sentAt, handOff, r, e));
     }
 

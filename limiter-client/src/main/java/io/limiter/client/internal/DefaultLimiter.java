@@ -7,8 +7,8 @@ import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.AcquireResult;
-import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RenewResult;
+import io.limiter.core.redis.RenewRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -273,7 +273,7 @@ final class DefaultLimiter implements DistributedLimiter {
         }
 
         @Override
-        public CompletableFuture<RenewResult> renew(List<LimitStore.RenewRequest> permits) {
+        public CompletableFuture<RenewResult> renew(List<RenewRequest> permits) {
             return client.store().renew(name, client.instanceId(), permits);
         }
 

@@ -3,8 +3,10 @@ package io.limiter.client.internal;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.internal.Exceptions;
 import io.limiter.core.redis.AcquireResult;
-import io.limiter.core.redis.LimitStore;
-import io.limiter.core.redis.LimitStore.AcquireRequest;
+import io.limiter.core.redis.AcquireRequest;
+import io.limiter.core.redis.ExchangeResult;
+import io.limiter.core.redis.NotCounted;
+import io.limiter.core.redis.ExchangeRequest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -169,7 +171,7 @@ final class Dispatcher {
     void send() {
         List<Acquire> as = new ArrayList<>();
         List<PendingReleases.Pending> carried = new ArrayList<>();
-        CompletableFuture<LimitStore.ExchangeResult> call;
+        CompletableFuture<ExchangeResult> call;
         synchronized (sendLock) {
             int fresh;
             synchronized (this) {
@@ -193,7 +195,7 @@ final class Dispatcher {
                 requests.add(a.request());
             }
             try {
-                call = port.exchange(new LimitStore.ExchangeRequest(limit, owner, ticketTtl, ids,
+                call = port.exchange(new ExchangeRequest(limit, owner, ticketTtl, ids,
                         false, requests, requests.size() > 1 && host.countable()));
             } catch (RuntimeException e) {
                 call = CompletableFuture.failedFuture(e);
@@ -225,7 +227,7 @@ final class Dispatcher {
         return batch.fresh();
     }
 
-    private void complete(List<Acquire> as, List<PendingReleases.Pending> carried, LimitStore.ExchangeResult result, Throwable e) {
+    private void complete(List<Acquire> as, List<PendingReleases.Pending> carried, ExchangeResult result, Throwable e) {
         Throwable cause = e == null ? null : Exceptions.unwrap(e);
         releases.settle(carried, result, cause);
         if (cause instanceof LimiterUnavailableException && !as.isEmpty()) {
@@ -241,7 +243,7 @@ final class Dispatcher {
             AcquireResult r;
             try {
                 r = result.acquired(i);
-            } catch (LimitStore.NotCounted notCounted) {
+            } catch (NotCounted notCounted) {
                 // The limit is no longer rate-only and non-fair: send these again one by one, first in line.
                 again = again == null ? new ArrayList<>() : again;
                 again.add(a);

@@ -1,8 +1,8 @@
 package io.limiter.client.internal;
 
 import io.limiter.core.UnknownLimitException;
-import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RenewResult;
+import io.limiter.core.redis.RenewRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +33,7 @@ final class LeaseRenewer {
         String name();
 
         /** One batched renewal call. */
-        CompletableFuture<RenewResult> renew(List<LimitStore.RenewRequest> permits);
+        CompletableFuture<RenewResult> renew(List<RenewRequest> permits);
 
         /** The limit is not in Redis: empty if it was defined again (renew at once), else why it stays gone. */
         CompletableFuture<Optional<UnknownLimitException>> recover(UnknownLimitException missing);
@@ -133,10 +133,10 @@ final class LeaseRenewer {
     /** Renews what is held right now (rebuilt each time, so a permit released meanwhile is never re-asserted). */
     private void renewHeld(boolean mayRecover) {
         List<String> ids = new ArrayList<>();
-        List<LimitStore.RenewRequest> requests = new ArrayList<>();
+        List<RenewRequest> requests = new ArrayList<>();
         for (DefaultPermit p : held.values()) {
             ids.add(p.id());
-            requests.add(new LimitStore.RenewRequest(p.id(), p.weight(), p.epoch()));
+            requests.add(new RenewRequest(p.id(), p.weight(), p.epoch()));
         }
         if (ids.isEmpty()) {
             done();

@@ -1,7 +1,7 @@
 package io.limiter.client.internal;
 
 import io.limiter.core.LimiterUnavailableException;
-import io.limiter.core.redis.LimitStore;
+import io.limiter.core.redis.ExchangeResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,7 +131,7 @@ final class PendingReleases {
     }
 
     /** The call that carried {@code carried} was answered ({@code cause} null) or failed. */
-    void settle(List<Pending> carried, LimitStore.ExchangeResult result, Throwable cause) {
+    void settle(List<Pending> carried, ExchangeResult result, Throwable cause) {
         if (carried.isEmpty()) {
             return;
         }

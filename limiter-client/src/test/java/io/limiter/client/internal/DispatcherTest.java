@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.redis.AcquireResult;
-import io.limiter.core.redis.LimitStore;
-import io.limiter.core.redis.LimitStore.AcquireRequest;
-import io.limiter.core.redis.LimitStore.ExchangeRequest;
-import io.limiter.core.redis.LimitStore.ExchangeResult;
+import io.limiter.core.redis.AcquireRequest;
+import io.limiter.core.redis.ExchangeRequest;
+import io.limiter.core.redis.ExchangeResult;
+import io.limiter.core.redis.NotCounted;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,7 +263,7 @@ class DispatcherTest {
 
     private static Object notCounted() {
         try {
-            java.lang.reflect.Field f = LimitStore.NotCounted.class.getDeclaredField("INSTANCE");
+            java.lang.reflect.Field f = NotCounted.class.getDeclaredField("INSTANCE");
             f.setAccessible(true);
             return f.get(null);
         } catch (ReflectiveOperationException e) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.UnknownLimitException;
-import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RenewResult;
+import io.limiter.core.redis.RenewRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ class LeaseRenewerTest {
     private static final Duration LEASE = Duration.ofSeconds(3);
 
     private final FakeClock clock = new FakeClock();
-    private final List<List<LimitStore.RenewRequest>> calls = new ArrayList<>();
+    private final List<List<RenewRequest>> calls = new ArrayList<>();
     private final List<CompletableFuture<RenewResult>> answers = new ArrayList<>();
     private final List<DefaultPermit> lost = new ArrayList<>();
     private final List<UnknownLimitException> recoveries = new ArrayList<>();
@@ -32,7 +32,7 @@ class LeaseRenewerTest {
         }
 
         @Override
-        public CompletableFuture<RenewResult> renew(List<LimitStore.RenewRequest> permits) {
+        public CompletableFuture<RenewResult> renew(List<RenewRequest> permits) {
             CompletableFuture<RenewResult> f = new CompletableFuture<>();
             calls.add(permits);
             answers.add(f);
@@ -78,7 +78,7 @@ class LeaseRenewerTest {
         clock.advanceMillis(999);
         assertThat(calls).isEmpty();
         clock.advanceMillis(1);
-        assertThat(calls).singleElement().satisfies(c -> assertThat(c).extracting(LimitStore.RenewRequest::permitId)
+        assertThat(calls).singleElement().satisfies(c -> assertThat(c).extracting(RenewRequest::permitId)
                 .containsExactlyInAnyOrder("a", "b"));
         last().complete(renewed("e1"));
         clock.advanceMillis(1_000);
@@ -107,7 +107,7 @@ class LeaseRenewerTest {
         assertThat(a.isValid()).isFalse();
         assertThat(b.isValid()).isTrue();
         clock.advanceMillis(1_000);
-        assertThat(calls.get(1)).extracting(LimitStore.RenewRequest::permitId).containsExactly("b");
+        assertThat(calls.get(1)).extracting(RenewRequest::permitId).containsExactly("b");
     }
 
     @Test

@@ -15,9 +15,6 @@ import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
-import io.limiter.core.redis.LimitStore.AcquireRequest;
-import io.limiter.core.redis.LimitStore.ExchangeRequest;
-import io.limiter.core.redis.LimitStore.ExchangeResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +136,7 @@ final class ExchangeCodec {
             }
             Object one;
             if (status == ScriptProtocol.S_NOT_COUNTED) {
-                one = LimitStore.NotCounted.INSTANCE;
+                one = NotCounted.INSTANCE;
             } else if (status == ScriptProtocol.S_WINDOW) {
                 one = NEEDS_WINDOW;
             } else if (status == ScriptProtocol.S_UNKNOWN || status == ScriptProtocol.S_DELETED) {

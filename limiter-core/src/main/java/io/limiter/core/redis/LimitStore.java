@@ -50,58 +50,6 @@ public final class LimitStore {
         return backend;
     }
 
-    /** One acquire request of an {@link #exchange}: a permit id chosen by the caller, a weight, a ticket. */
-    public record AcquireRequest(String permitId, int weight, String ticket) {
-    }
-
-    /**
-     * What an {@link #exchange} answered: per release whether the id was held, per acquire its result or the
-     * exception for that request ({@link UnknownLimitException}, or {@link LimiterValidationException} for a weight
-     * the policy can never grant).
-     */
-    public record ExchangeResult(List<Boolean> released, List<Object> acquired, AcquireResult.PolicyRead policy) {
-        /** The result of acquire {@code i}, or its exception thrown. */
-        public AcquireResult acquired(int i) {
-            Object r = acquired.get(i);
-            if (r instanceof RuntimeException) {
-                throw (RuntimeException) r;
-            }
-            return (AcquireResult) r;
-        }
-    }
-
-    /** A request sent in a counted group that the script would not count (the limit is not rate-only now). */
-    public static final class NotCounted extends RuntimeException {
-        static final NotCounted INSTANCE = new NotCounted();
-
-        private NotCounted() {
-            super("not decided as part of a counted group; send it on its own", null, false, false);
-        }
-    }
-
-    /**
-     * One {@link #exchange(ExchangeRequest)} call: releases first, then acquires, in one atomic script call.
-     *
-     * @param limit the limit's name
-     * @param owner the instance id recorded on grants and waiting tickets
-     * @param ticketTtl how long a fair limit keeps a denied waiting ticket queued without a keep-alive
-     * @param releases permit ids to release (idempotent: an id not held changes nothing)
-     * @param forced count the releases as an operator's forced releases
-     * @param acquires acquire requests, decided in order
-     * @param counted send runs of equal weight as counted groups (for a limit the caller believes rate-only and
-     *        non-fair; see {@link NotCounted})
-     */
-    public record ExchangeRequest(String limit, String owner, Duration ticketTtl, List<String> releases,
-            boolean forced, List<AcquireRequest> acquires, boolean counted) {
-        public ExchangeRequest {
-            Objects.requireNonNull(limit, "limit");
-            Objects.requireNonNull(owner, "owner");
-            Objects.requireNonNull(ticketTtl, "ticketTtl");
-            releases = List.copyOf(releases);
-            acquires = List.copyOf(acquires);
-        }
-    }
-
     /**
      * Runs one exchange: the request's releases, then its acquires, decided by Redis in order. With
      * {@code counted}, runs of requests of equal weight go as one counted group the script decides in one step;
@@ -191,7 +139,7 @@ public final class LimitStore {
 
     /**
      * Like {@link #acquire(String, String, int, String)} for a waiting acquire holding {@code ticket}: on a fair
-     * limit, a denied ticket keeps its place in the queue for {@code ticketTtl} (see {@link #keepAlive}).
+     * limit, a denied ticket keeps its place in the queue for {@code ticketTtl} (see {@link LimitStore#keepAlive}).
      */
     public CompletableFuture<AcquireResult> acquire(String name, String permitId, int weight, String owner,
             String ticket, Duration ticketTtl) {
@@ -213,10 +161,6 @@ public final class LimitStore {
         List<RenewRequest> requests = new ArrayList<>();
         permitIds.forEach(id -> requests.add(new RenewRequest(id, 1, "")));
         return renew(name, "", requests);
-    }
-
-    /** One permit to renew: its id, weight, and the limit's epoch when it was granted ('' if unknown). */
-    public record RenewRequest(String permitId, int weight, String epoch) {
     }
 
     /**
@@ -251,15 +195,6 @@ public final class LimitStore {
                             Collections.unmodifiableList(lost), (int) number(r.get(3)), (String) r.get(4), false,
                             false);
                 });
-    }
-
-    /**
-     * What a fair limit's keep-alive answered.
-     *
-     * @param lost the tickets no longer queued
-     * @param headIfRoom the first ticket in the queue if a permit is free for it now
-     */
-    public record KeepAliveResult(List<String> lost, Optional<String> headIfRoom) {
     }
 
     /**
@@ -380,19 +315,10 @@ public final class LimitStore {
 
     /**
      * Overwrites (or creates) the policy; completes with the previous one, empty if there was none or it could not
-     * be read (see {@link #replacePolicy}).
+     * be read (see {@link LimitStore#replacePolicy}).
      */
     public CompletableFuture<Optional<LimitPolicy>> replace(String name, LimitPolicy policy) {
         return replacePolicy(name, policy).thenApply(Replaced::previous);
-    }
-
-    /**
-     * What {@link #replacePolicy} did.
-     *
-     * @param existed whether the limit had a policy before, even one that could not be read
-     * @param previous that policy, empty if there was none or it could not be read (it broke the rules)
-     */
-    public record Replaced(boolean existed, Optional<LimitPolicy> previous) {
     }
 
     /**
@@ -426,20 +352,10 @@ public final class LimitStore {
     /**
      * The state of every defined limit, sorted by name: one {@code SCAN}, then one pipelined state read per limit,
      * each listing at most {@code maxHolders} holders. Limits deleted in between, and limits whose data cannot be read
-     * (see {@link #listing}), are left out.
+     * (see {@link LimitStore#listing}), are left out.
      */
     public CompletableFuture<List<LimitState>> states(int maxHolders) {
         return listing(maxHolders).thenApply(Listing::states);
-    }
-
-    /**
-     * Every defined limit, sorted by name.
-     *
-     * @param states the limits that could be read
-     * @param unreadable the limits whose data cannot be read, each with why; they do not keep the others from being
-     *     listed
-     */
-    public record Listing(List<LimitState> states, List<CorruptLimitException> unreadable) {
     }
 
     /** Like {@link #states(int)}, also naming the limits whose data cannot be read. */

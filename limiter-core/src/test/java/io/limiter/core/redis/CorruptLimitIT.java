@@ -99,7 +99,7 @@ class CorruptLimitIT {
                             + "delete it");
             assertThat(redis.exists(prefix + ":{neg}:holders")).isZero();
 
-            LimitStore.Listing listing = store.listing(0).join();
+            Listing listing = store.listing(0).join();
             assertThat(listing.states()).extracting(LimitState::name).containsExactly("good");
             assertThat(listing.unreadable()).extracting(CorruptLimitException::limit)
                     .containsExactlyInAnyOrder("neg", "str", "zset");
@@ -107,7 +107,7 @@ class CorruptLimitIT {
 
             LimitPolicy fixed = LimitPolicy.builder().concurrency(4).build();
             for (String n : List.of("neg", "str", "zset")) {
-                LimitStore.Replaced r = store.replacePolicy(n, fixed).join();
+                Replaced r = store.replacePolicy(n, fixed).join();
                 assertThat(r.existed()).as(n).isTrue();
                 if (n.equals("zset")) { // its policy was fine, only the holders key was damaged
                     assertThat(r.previous()).contains(LimitPolicy.builder().concurrency(3).build());

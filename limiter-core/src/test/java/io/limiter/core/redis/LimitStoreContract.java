@@ -104,9 +104,9 @@ public abstract class LimitStoreContract {
     }
 
     /** One exchange with positional parts, for brevity here. */
-    private java.util.concurrent.CompletableFuture<LimitStore.ExchangeResult> exchange(String n, String owner,
-            Duration ttl, List<String> releases, boolean forced, List<LimitStore.AcquireRequest> acquires) {
-        return store.exchange(new LimitStore.ExchangeRequest(n, owner, ttl, releases, forced, acquires, false));
+    private java.util.concurrent.CompletableFuture<ExchangeResult> exchange(String n, String owner,
+            Duration ttl, List<String> releases, boolean forced, List<AcquireRequest> acquires) {
+        return store.exchange(new ExchangeRequest(n, owner, ttl, releases, forced, acquires, false));
     }
 
     private <T> T join(java.util.concurrent.CompletableFuture<T> f) {
@@ -256,11 +256,11 @@ public abstract class LimitStoreContract {
         join(store.define(n, LimitPolicy.builder().concurrency(10_000).lease(Duration.ofSeconds(5)).build()));
         List<String> ids = new ArrayList<>();
         for (int batch = 0; batch < 14; batch++) {
-            List<LimitStore.AcquireRequest> requests = new ArrayList<>();
+            List<AcquireRequest> requests = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 String id = "p" + (batch * 500 + i);
                 ids.add(id);
-                requests.add(new LimitStore.AcquireRequest(id, 1, ""));
+                requests.add(new AcquireRequest(id, 1, ""));
             }
             join(exchange(n, "me", Duration.ZERO, List.of(), false, requests));
         }
@@ -416,13 +416,13 @@ public abstract class LimitStoreContract {
         String oldEpoch = held.policy().epoch();
         join(store.delete(n));
         join(store.define(n, policy));
-        RenewResult r = join(store.renew(n, "me", List.of(new LimitStore.RenewRequest("old", 1, oldEpoch))));
+        RenewResult r = join(store.renew(n, "me", List.of(new RenewRequest("old", 1, oldEpoch))));
         assertThat(r.lost()).containsExactly("old");
         assertThat(r.reasserted()).isZero();
         assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isZero();
         // A replace keeps that floor.
         join(store.replace(n, LimitPolicy.builder().concurrency(3).build()));
-        assertThat(join(store.renew(n, "me", List.of(new LimitStore.RenewRequest("old", 1, oldEpoch)))).lost())
+        assertThat(join(store.renew(n, "me", List.of(new RenewRequest("old", 1, oldEpoch)))).lost())
                 .containsExactly("old");
     }
 
@@ -436,13 +436,13 @@ public abstract class LimitStoreContract {
             redis.del(k); // the data is lost
         }
         join(store.recover(n, policy));
-        RenewResult r = join(store.renew(n, "me", List.of(new LimitStore.RenewRequest("p", 1, oldEpoch))));
+        RenewResult r = join(store.renew(n, "me", List.of(new RenewRequest("p", 1, oldEpoch))));
         assertThat(r.lost()).isEmpty();
         assertThat(r.reasserted()).isEqualTo(1);
         assertThat(r.epoch()).isNotEqualTo(oldEpoch);
         assertThat(join(store.release(n, "p", true))).isTrue(); // an operator's force release
         // Renewed with the epoch it now belongs to, it is lost, not re-asserted again.
-        RenewResult after = join(store.renew(n, "me", List.of(new LimitStore.RenewRequest("p", 1, r.epoch()))));
+        RenewResult after = join(store.renew(n, "me", List.of(new RenewRequest("p", 1, r.epoch()))));
         assertThat(after.lost()).containsExactly("p");
         assertThat(after.reasserted()).isZero();
     }
@@ -453,7 +453,7 @@ public abstract class LimitStoreContract {
         join(store.define(n, LimitPolicy.builder().concurrency(3).build()));
         join(store.acquire(n, "a", 2, "me"));
         join(store.acquire(n, "b", 1, "me"));
-        LimitStore.ExchangeResult r = join(exchange(n, "me", Duration.ZERO, List.of("a", "a", "ghost"), false,
+        ExchangeResult r = join(exchange(n, "me", Duration.ZERO, List.of("a", "a", "ghost"), false,
                 List.of()));
         assertThat(r.released()).containsExactly(true, false, false);
         assertThat(join(store.release(n, "a", false))).isFalse();
@@ -534,12 +534,12 @@ public abstract class LimitStoreContract {
     void countedGroupsOnARateOnlyLimitGrantExactlyWhatTheBucketHoldsInOrder() {
         String n = name();
         join(store.define(n, LimitPolicy.builder().rate(1, Duration.ofHours(1)).burst(5).build()));
-        List<LimitStore.AcquireRequest> requests = new ArrayList<>();
+        List<AcquireRequest> requests = new ArrayList<>();
         int[] weights = {1, 1, 2, 2, 1, 1, 1};
         for (int i = 0; i < weights.length; i++) {
-            requests.add(new LimitStore.AcquireRequest("r" + i, weights[i], ""));
+            requests.add(new AcquireRequest("r" + i, weights[i], ""));
         }
-        LimitStore.ExchangeResult r = join(store.exchange(new LimitStore.ExchangeRequest(n, "me", Duration.ZERO,
+        ExchangeResult r = join(store.exchange(new ExchangeRequest(n, "me", Duration.ZERO,
                 List.of(), false, requests, true)));
         // 5 tokens, in order: 1 + 1 + 2 fit, then 2 does not, then 1 fits, then none is left.
         List<Boolean> granted = new java.util.ArrayList<>();
@@ -560,11 +560,11 @@ public abstract class LimitStoreContract {
     void countedGroupsOnALimitWithPermitsAreSentBackUndecided() {
         String n = name();
         join(store.define(n, LimitPolicy.builder().concurrency(3).build()));
-        LimitStore.ExchangeResult r = join(store.exchange(new LimitStore.ExchangeRequest(n, "me", Duration.ZERO,
+        ExchangeResult r = join(store.exchange(new ExchangeRequest(n, "me", Duration.ZERO,
                 List.of(), false,
-                List.of(new LimitStore.AcquireRequest("x", 1, ""), new LimitStore.AcquireRequest("y", 1, "")), true)));
-        assertThatThrownBy(() -> r.acquired(0)).isInstanceOf(LimitStore.NotCounted.class);
-        assertThatThrownBy(() -> r.acquired(1)).isInstanceOf(LimitStore.NotCounted.class);
+                List.of(new AcquireRequest("x", 1, ""), new AcquireRequest("y", 1, "")), true)));
+        assertThatThrownBy(() -> r.acquired(0)).isInstanceOf(NotCounted.class);
+        assertThatThrownBy(() -> r.acquired(1)).isInstanceOf(NotCounted.class);
         assertThat(r.policy().policy().orElseThrow().permits()).isEqualTo(3);
         assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isZero();
     }
@@ -578,9 +578,9 @@ public abstract class LimitStoreContract {
         join(store.acquire(n, "a", 1, "me"));
         join(store.acquire(n, "b", 1, "me"));
         // Release a, then three acquires: only the first fits (the hand-off); nothing is announced.
-        LimitStore.ExchangeResult r = join(exchange(n, "me", Duration.ZERO, List.of("a", "ghost"), false,
-                List.of(new LimitStore.AcquireRequest("c", 1, ""), new LimitStore.AcquireRequest("d", 1, ""),
-                        new LimitStore.AcquireRequest("e", 5, ""))));
+        ExchangeResult r = join(exchange(n, "me", Duration.ZERO, List.of("a", "ghost"), false,
+                List.of(new AcquireRequest("c", 1, ""), new AcquireRequest("d", 1, ""),
+                        new AcquireRequest("e", 5, ""))));
         assertThat(r.released()).containsExactly(true, false);
         assertThat(r.acquired(0).granted()).isTrue();
         assertThat(r.acquired(0).roomLeft()).isFalse();

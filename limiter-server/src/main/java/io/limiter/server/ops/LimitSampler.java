@@ -3,6 +3,7 @@ package io.limiter.server.ops;
 import io.limiter.core.CorruptLimitException;
 import io.limiter.core.redis.LimitState;
 import io.limiter.core.redis.LimitStore;
+import io.limiter.core.redis.Listing;
 import io.limiter.server.config.LimiterServerConfig;
 import io.limiter.server.redis.RedisConnection;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -98,7 +99,7 @@ public class LimitSampler {
         long timeoutMs = config.getCommandTimeout().toMillis() * 3;
         int holders = updates.currentSubscriberCount() > 0 ? Math.min(STREAM_HOLDERS, config.getMaxHolders()) : 0;
         try {
-            LimitStore.Listing listing = store.listing(holders).get(timeoutMs, TimeUnit.MILLISECONDS);
+            Listing listing = store.listing(holders).get(timeoutMs, TimeUnit.MILLISECONDS);
             List<LimitState> states = listing.states();
             Set<String> present = new HashSet<>();
             for (LimitState s : states) {

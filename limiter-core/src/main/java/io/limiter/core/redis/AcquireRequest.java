@@ -1,0 +1,5 @@
+package io.limiter.core.redis;
+
+/** One acquire request of an {@link LimitStore#exchange}: a permit id chosen by the caller, a weight, a ticket. */
+public record AcquireRequest(String permitId, int weight, String ticket) {
+}
