@@ -17,7 +17,7 @@ public final class Quotas {
         // README:begin
         try (LimiterClient client = LimiterClient.create(redisUri)) {
             client.define("reports", LimitPolicy.builder()
-                    .concurrency(2)                                        // 2 at once, cluster-wide
+                    .concurrency(10)                                       // 10 units at once, cluster-wide
                     .quota(10_000, CalendarWindow.DAY)                     // and 10,000 per day,
                     .zone(ZoneId.of("Europe/Berlin"))                      // reset at midnight in Berlin
                     .build());
