@@ -5,7 +5,9 @@ import { problem, write } from './api.js';
 import { toast } from './notify.js';
 import { limits, view } from './store.js';
 
-const POLICY_FIELDS = ['permits', 'lease', 'rate', 'period', 'burst'];
+const POLICY_FIELDS = ['permits', 'lease', 'rate', 'period', 'burst', 'fair'];
+const DURATIONS = new Set(['lease', 'period']);
+const BOOLEANS = new Set(['fair']);
 
 /** Wires the form's save, reset and edit tracking. */
 export function bindPolicyForm() {
@@ -28,7 +30,8 @@ export function fillForm(policy, name) {
   const form = $('policy-form');
   for (const f of POLICY_FIELDS) {
     const v = policy[f];
-    form.elements[f].value = v === undefined || v === null ? '' : (f === 'lease' || f === 'period' ? shortDuration(v) : String(v));
+    if (BOOLEANS.has(f)) form.elements[f].checked = v === true;
+    else form.elements[f].value = v === undefined || v === null ? '' : (DURATIONS.has(f) ? shortDuration(v) : String(v));
   }
   view.formFor = name;
   view.formDirty = false;
@@ -47,9 +50,13 @@ async function savePolicy(event) {
   const form = $('policy-form');
   const body = {};
   for (const f of POLICY_FIELDS) {
+    if (BOOLEANS.has(f)) {
+      if (form.elements[f].checked) body[f] = true;
+      continue;
+    }
     const v = form.elements[f].value.trim();
     if (v === '') continue;
-    body[f] = /^-?\d+(\.\d+)?$/.test(v) && f !== 'lease' && f !== 'period' ? Number(v) : v;
+    body[f] = /^-?\d+(\.\d+)?$/.test(v) && !DURATIONS.has(f) ? Number(v) : v;
   }
   clearFormErrors();
   $('form-status').textContent = 'Saving…';

@@ -232,6 +232,29 @@ class DashboardIT implements TestPropertyProvider {
         assertThat(policy).containsEntry("permits", 8).containsEntry("lease", "PT20S");
     }
 
+    @Test
+    void savingAFairLimitFromTheFormKeepsItFair() {
+        String name = define("{\"permits\": 3, \"lease\": \"30s\", \"fair\": true}");
+        open("#limit/" + name);
+        WebElement permits = waitFor(d -> {
+            WebElement f = d.findElement(By.cssSelector("[data-testid=field-permits]"));
+            return "3".equals(f.getAttribute("value")) ? f : null;
+        }, "the form filled from the policy");
+        assertThat(field("fair").isSelected()).as("fair shown as set").isTrue();
+
+        permits.clear();
+        permits.sendKeys("5");
+        save();
+        enterToken(Api.TOKEN);
+        waitFor(d -> d.findElement(By.cssSelector("[data-testid=form-status]")).getText().equals("Saved"),
+                "the save confirmed");
+
+        // PUT replaces the whole policy: a form that left out a field would have cleared it.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> policy = (Map<String, Object>) api.get("/api/limits/" + name).map().get("policy");
+        assertThat(policy).containsEntry("permits", 5).containsEntry("lease", "PT30S").containsEntry("fair", true);
+    }
+
     /**
      * A busy dashboard for the README: limits with held permits, denials and a saturated one. Written to
      * {@code target/dashboard.png}; copied to {@code docs/dashboard.png} when {@code UPDATE_SCREENSHOT=1}
