@@ -3,26 +3,19 @@ package io.limiter.bench;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The Redis under test: a given URI, or a redis-server process of our own (PATH, else the embedded binary). */
 final class BenchRedis implements AutoCloseable {
     final String uri;
     final String description;
-    private final Process process;
+    private final RedisServerProcess process;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     final RedisCommands<String, String> sync;
 
-    private BenchRedis(String uri, String description, Process process) {
+    private BenchRedis(String uri, String description, RedisServerProcess process) {
         this.uri = uri;
         this.description = description;
         this.process = process;
@@ -33,47 +26,19 @@ final class BenchRedis implements AutoCloseable {
 
     static BenchRedis start(String uri) throws Exception {
         if (uri != null) {
-            BenchRedis r = new BenchRedis(uri, "given Redis " + uri, null);
-            return r;
+            return new BenchRedis(uri, "given Redis " + uri, null);
         }
-        String binary = binary();
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path dir = Files.createTempDirectory("limiter-bench-redis");
-        Process p = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        String u = "redis://127.0.0.1:" + port;
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                break;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline || !p.isAlive()) {
-                    throw new IllegalStateException("redis-server did not start: " + Files.readString(
-                            dir.resolve("redis.log")));
-                }
-                Thread.sleep(20);
-            }
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
-        return new BenchRedis(u, "own redis-server (" + binary + ") on " + u, p);
-    }
-
-    private static String binary() throws IOException {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(dir, "redis-server");
-            if (f.canExecute()) {
-                return f.getAbsolutePath();
-            }
-        }
-        return redis.embedded.RedisExecProvider.defaultProvider().get().getAbsolutePath();
+        RedisServerProcess p = RedisServerProcess.start(false);
+        return new BenchRedis(p.uri(), "own redis-server (" + p.binary + ") on " + p.uri(), p);
     }
 
     String version() {
-        for (String line : sync.info("server").split("\r?\n")) {
+        return versionIn(sync.info("server"));
+    }
+
+    /** The {@code redis_version} of an {@code INFO server} reply, or "?". */
+    static String versionIn(String infoServer) {
+        for (String line : infoServer.split("\r?\n")) {
             if (line.startsWith("redis_version:")) {
                 return line.substring("redis_version:".length()).trim();
             }
@@ -101,7 +66,7 @@ final class BenchRedis implements AutoCloseable {
         connection.close();
         client.shutdown();
         if (process != null) {
-            process.destroy();
+            process.close();
         }
     }
 }

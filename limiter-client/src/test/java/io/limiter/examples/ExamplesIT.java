@@ -56,6 +56,15 @@ class ExamplesIT {
     }
 
     @Test
+    void theQuotaExampleSpendsFiveUnitsOfTodaysQuota() {
+        Quotas.run(redis.uri());
+        LimitState s = store.state("reports", 10).join().orElseThrow();
+        assertThat(s.quotaUsed()).isEqualTo(5);
+        assertThat(s.quotaRemaining()).isEqualTo(9_995);
+        assertThat(s.permitsInUse()).isZero();
+    }
+
+    @Test
     void theTaskPoolRunsEveryTaskAndDrains() throws Exception {
         store.define("payments", LimitPolicy.builder().concurrency(3).build()).join();
         List<TaskPool.Order> orders = IntStream.range(0, 8).mapToObj(TaskPool.Order::new).toList();

@@ -1,13 +1,15 @@
 package io.limiter.core;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Objects;
 
 /**
- * What a limit allows: a concurrency part (at most {@link #permits()} permits in use at once cluster-wide,
- * each held under a renewable {@link #lease()}), a rate part (a token bucket of {@link #burst()} tokens refilled
- * at {@link #rate()} tokens per {@link #period()}), or both. With both, one acquire takes a permit and tokens
- * atomically, or neither.
+ * What a limit allows: any combination of a concurrency part (at most {@link #permits()} permits in use at once
+ * cluster-wide, each held under a renewable {@link #lease()}), a rate part (a token bucket of {@link #burst()}
+ * tokens refilled at {@link #rate()} tokens per {@link #period()}) and a calendar quota ({@link #quota()} units per
+ * {@link #window()} of the time zone {@link #zone()}, reset at the window's boundary). One acquire takes its weight
+ * from every part atomically, or from none. The fields and their rules are listed once in {@link PolicySchema}.
  *
  * <p>Immutable and thread-safe. Built with {@link #builder()}; every setter checks its own field and
  * {@link Builder#build()} checks the combination, each throwing {@link InvalidPolicyException} whose message
@@ -24,6 +26,10 @@ public final class LimitPolicy {
 
     /** Lease used when a concurrency part is given without one. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    /** Window used when a quota is given without one. */
+    public static final CalendarWindow DEFAULT_WINDOW = CalendarWindow.DAY;
+    /** Time zone of a quota given without one. */
+    public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
 
     /** The limits every policy field is checked against, in one place so messages stay exact. */
     public static final class Rules {
@@ -42,7 +48,13 @@ public final class LimitPolicy {
         public static final String PERIOD = "be between " + MIN_PERIOD + " and " + MAX_PERIOD;
         public static final String BURST = "be between 1 and " + MAX_BURST;
         public static final String BURST_NEEDS_RATE = "be set only together with rate";
-        public static final String NOT_EMPTY = "have a concurrency part, a rate part, or both";
+        public static final long MAX_QUOTA = 1_000_000_000_000L;
+        public static final String QUOTA = "be between 1 and " + MAX_QUOTA;
+        public static final String WINDOW = "be one of minute, hour, day, week, month";
+        public static final String WINDOW_NEEDS_QUOTA = "be set only together with quota";
+        public static final String ZONE = "be a time zone ID such as UTC, Europe/Berlin or America/New_York";
+        public static final String ZONE_NEEDS_QUOTA = "be set only together with quota";
+        public static final String NOT_EMPTY = "have a concurrency part (permits), a rate part (rate) or a quota";
 
         private Rules() {
         }
@@ -53,15 +65,21 @@ public final class LimitPolicy {
     private final long rate;
     private final Duration period;
     private final long burst;
+    private final long quota;
+    private final CalendarWindow window;
+    private final ZoneId zone;
     private final boolean fair;
 
-    private LimitPolicy(int permits, Duration lease, long rate, Duration period, long burst, boolean fair) {
-        this.permits = permits;
-        this.lease = lease;
-        this.rate = rate;
-        this.period = period;
-        this.burst = burst;
-        this.fair = fair;
+    private LimitPolicy(Builder b) {
+        this.permits = b.permits;
+        this.lease = b.permits > 0 ? (b.lease != null ? b.lease : DEFAULT_LEASE) : null;
+        this.rate = b.rate;
+        this.period = b.rate > 0 ? b.period : null;
+        this.burst = b.rate > 0 ? (b.burst != 0 ? b.burst : b.rate) : 0;
+        this.quota = b.quota;
+        this.window = b.quota > 0 ? (b.window != null ? b.window : DEFAULT_WINDOW) : null;
+        this.zone = b.quota > 0 ? (b.zone != null ? b.zone : DEFAULT_ZONE) : null;
+        this.fair = b.fair;
     }
 
     /** A new builder with nothing set. */
@@ -78,6 +96,9 @@ public final class LimitPolicy {
         if (hasRate()) {
             b.rate(rate, period).burst(burst);
         }
+        if (hasQuota()) {
+            b.quota(quota, window).zone(zone);
+        }
         return b.fair(fair);
     }
 
@@ -89,6 +110,26 @@ public final class LimitPolicy {
     /** True when this policy has a token bucket. */
     public boolean hasRate() {
         return rate > 0;
+    }
+
+    /** True when this policy has a calendar quota. */
+    public boolean hasQuota() {
+        return quota > 0;
+    }
+
+    /** Units allowed per {@link #window()}; 0 when there is no quota. */
+    public long quota() {
+        return quota;
+    }
+
+    /** The calendar window of the quota; {@code null} when there is no quota. */
+    public CalendarWindow window() {
+        return window;
+    }
+
+    /** The time zone whose calendar the quota's windows follow (default UTC); {@code null} when there is no quota. */
+    public ZoneId zone() {
+        return zone;
     }
 
     /** Permits in use at once, cluster-wide; 0 when there is no concurrency part. */
@@ -135,12 +176,13 @@ public final class LimitPolicy {
         }
         LimitPolicy other = (LimitPolicy) o;
         return permits == other.permits && rate == other.rate && burst == other.burst && fair == other.fair
-                && Objects.equals(lease, other.lease) && Objects.equals(period, other.period);
+                && Objects.equals(lease, other.lease) && Objects.equals(period, other.period)
+                && quota == other.quota && window == other.window && Objects.equals(zone, other.zone);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(permits, lease, rate, period, burst, fair);
+        return Objects.hash(permits, lease, rate, period, burst, fair, quota, window, zone);
     }
 
     @Override
@@ -154,6 +196,12 @@ public final class LimitPolicy {
                 s.append(", ");
             }
             s.append("rate=").append(rate).append('/').append(period).append(", burst=").append(burst);
+        }
+        if (hasQuota()) {
+            if (hasConcurrency() || hasRate()) {
+                s.append(", ");
+            }
+            s.append("quota=").append(quota).append('/').append(window.id()).append(' ').append(zone.getId());
         }
         if (fair) {
             s.append(", fair");
@@ -171,9 +219,39 @@ public final class LimitPolicy {
         private long rate;
         private Duration period;
         private long burst;
+        private long quota;
+        private CalendarWindow window;
+        private ZoneId zone;
         private boolean fair;
 
         private Builder() {
+        }
+
+        /**
+         * Adds a calendar quota: at most {@code units} per {@code window} of the zone (default UTC, see
+         * {@link #zone}), reset at the window's boundary on Redis time.
+         *
+         * @throws NullPointerException if {@code window} is null
+         * @throws InvalidPolicyException unless {@code 1 <= units <= 10^12}
+         */
+        public Builder quota(long units, CalendarWindow window) {
+            Objects.requireNonNull(window, "window");
+            if (units < 1 || units > Rules.MAX_QUOTA) {
+                throw new InvalidPolicyException("quota", units, Rules.QUOTA);
+            }
+            this.quota = units;
+            this.window = window;
+            return this;
+        }
+
+        /**
+         * The time zone whose calendar the quota follows (default UTC): a day window resets at its local midnight.
+         *
+         * @throws NullPointerException if {@code zone} is null
+         */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone, "zone");
+            return this;
         }
 
         /** Serve waiters from every instance in arrival order (see {@link LimitPolicy#fair()}); default false. */
@@ -246,8 +324,8 @@ public final class LimitPolicy {
         /**
          * Checks the combination and returns the policy.
          *
-         * @throws InvalidPolicyException if neither part is set, a lease is set without concurrency, or a burst
-         *         without a rate
+         * @throws InvalidPolicyException if no part is set, a lease is set without concurrency, a burst without a
+         *         rate, or a zone without a quota
          */
         public LimitPolicy build() {
             // The rule of a field that was given comes first: "--lease 30s" alone is told about the lease.
@@ -257,16 +335,13 @@ public final class LimitPolicy {
             if (burst != 0 && rate == 0) {
                 throw new InvalidPolicyException("burst", burst, Rules.BURST_NEEDS_RATE);
             }
-            if (permits == 0 && rate == 0) {
+            if (zone != null && quota == 0) {
+                throw new InvalidPolicyException("zone", zone.getId(), Rules.ZONE_NEEDS_QUOTA);
+            }
+            if (permits == 0 && rate == 0 && quota == 0) {
                 throw new InvalidPolicyException("policy", "empty", Rules.NOT_EMPTY);
             }
-            return new LimitPolicy(
-                    permits,
-                    permits > 0 ? (lease != null ? lease : DEFAULT_LEASE) : null,
-                    rate,
-                    rate > 0 ? period : null,
-                    rate > 0 ? (burst != 0 ? burst : rate) : 0,
-                    fair);
+            return new LimitPolicy(this);
         }
     }
 }

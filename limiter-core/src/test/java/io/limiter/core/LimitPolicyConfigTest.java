@@ -105,7 +105,7 @@ class LimitPolicyConfigTest {
     void aPolicyNeedsAPart() {
         assertThatThrownBy(() -> LimitPolicy.builder().build())
                 .isInstanceOf(InvalidPolicyException.class)
-                .hasMessage("policy must have a concurrency part, a rate part, or both, was 'empty'");
+                .hasMessage("policy must have a concurrency part (permits), a rate part (rate) or a quota, was 'empty'");
     }
 
     @Test

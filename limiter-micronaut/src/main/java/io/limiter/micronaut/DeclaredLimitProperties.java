@@ -3,9 +3,13 @@ package io.limiter.micronaut;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 import io.micronaut.core.annotation.Nullable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code limiter.client.limits.<name>.*}: a limit this application declares. With policy fields it is defined at
+ * {@code limiter.client.limits.<name>.*}: a limit this application declares. With policy fields (any of
+ * {@link io.limiter.core.PolicySchema#FIELDS}) it is defined at
  * start, create-if-absent (a different policy an operator stored is kept and logged), or overwritten when it differs
  * if {@code enforce: true}; either way the client defines it again if Redis loses it. {@code redis-down-policy} alone
  * (no policy fields) only sets what acquiring does while Redis is down.
@@ -15,6 +19,7 @@ import io.micronaut.core.annotation.Nullable;
  *   client:
  *     limits:
  *       payments: { permits: 10, lease: 30s, rate: 100, period: 1s, burst: 20, redis-down-policy: fail-open }
+ *       reports: { quota: 10000, window: day, zone: Europe/Berlin }
  * </pre>
  */
 @EachProperty(DeclaredLimitProperties.PREFIX)
@@ -22,13 +27,10 @@ public class DeclaredLimitProperties {
     /** The prefix of these properties. */
     public static final String PREFIX = LimiterClientProperties.PREFIX + ".limits";
 
+    /** The settings of a declared limit that are not policy fields. */
+    private static final Set<String> OWN = Set.of("enforce", "redis-down-policy", "redisDownPolicy");
+
     private final String name;
-    private String permits;
-    private String lease;
-    private String rate;
-    private String period;
-    private String burst;
-    private String fair;
     private String redisDownPolicy;
     private boolean enforce;
 
@@ -41,61 +43,19 @@ public class DeclaredLimitProperties {
         return name;
     }
 
-    @Nullable
-    public String getPermits() {
-        return permits;
+    /**
+     * The policy fields among this limit's settings (every other key but {@code enforce} and
+     * {@code redis-down-policy}, so a misspelt field is refused by name when parsed; see
+     * {@link io.limiter.core.PolicySchema}).
+     *
+     * @param settings the settings under {@code limiter.client.limits.<name>}, keys as written
+     */
+    public static Map<String, Object> policyFields(Map<String, Object> settings) {
+        Map<String, Object> fields = new LinkedHashMap<>(settings);
+        fields.keySet().removeAll(OWN);
+        return fields;
     }
 
-    public void setPermits(@Nullable String permits) {
-        this.permits = permits;
-    }
-
-    @Nullable
-    public String getLease() {
-        return lease;
-    }
-
-    public void setLease(@Nullable String lease) {
-        this.lease = lease;
-    }
-
-    @Nullable
-    public String getRate() {
-        return rate;
-    }
-
-    public void setRate(@Nullable String rate) {
-        this.rate = rate;
-    }
-
-    @Nullable
-    public String getPeriod() {
-        return period;
-    }
-
-    public void setPeriod(@Nullable String period) {
-        this.period = period;
-    }
-
-    @Nullable
-    public String getBurst() {
-        return burst;
-    }
-
-    public void setBurst(@Nullable String burst) {
-        this.burst = burst;
-    }
-
-    @Nullable
-    public String getFair() {
-        return fair;
-    }
-
-    public void setFair(@Nullable String fair) {
-        this.fair = fair;
-    }
-
-    /** {@code fail-closed}, {@code fail-open} or {@code local-fallback} for this limit. */
     @Nullable
     public String getRedisDownPolicy() {
         return redisDownPolicy;
@@ -105,7 +65,6 @@ public class DeclaredLimitProperties {
         this.redisDownPolicy = redisDownPolicy;
     }
 
-    /** True: overwrite a different policy found in Redis at start. Default false (create-if-absent). */
     public boolean isEnforce() {
         return enforce;
     }

@@ -9,6 +9,7 @@ import io.limiter.client.DistributedLimiter;
 import io.limiter.client.LimiterClient;
 import io.limiter.client.Permit;
 import io.limiter.core.LimitPolicy;
+import io.limiter.core.PolicySchema;
 import io.limiter.server.ops.LimitSampler;
 import io.limiter.testing.RedisExtension;
 import io.micronaut.http.HttpRequest;
@@ -106,6 +107,59 @@ class LimitsApiIT implements TestPropertyProvider {
     }
 
     @Test
+    void theSchemaListsEveryFieldTheServerAcceptsAndNothingElse() {
+        Api.Reply schema = api.get("/api/schema");
+        assertThat(schema.status()).isEqualTo(200);
+        List<Map<String, Object>> fields = (List<Map<String, Object>>) schema.map().get("fields");
+        assertThat(fields).extracting(f -> f.get("name")).containsExactlyElementsOf(PolicySchema.NAMES);
+        assertThat(fields).filteredOn(f -> f.get("name").equals("fair")).singleElement()
+                .satisfies(f -> assertThat(f).containsEntry("type", "boolean").containsEntry("part", "policy")
+                        .containsEntry("default", false));
+        assertThat(fields).filteredOn(f -> f.get("name").equals("window")).singleElement()
+                .satisfies(f -> assertThat(f).containsEntry("type", "enum").containsEntry("default", "day")
+                        .containsEntry("values", List.of("minute", "hour", "day", "week", "month")));
+        assertThat(fields).filteredOn(f -> f.get("name").equals("permits")).singleElement()
+                .satisfies(f -> assertThat(f).containsEntry("minimum", 1).containsEntry("maximum", 1000000)
+                        .containsEntry("rule", "be between 1 and 1000000"));
+        assertThat((List<Map<String, Object>>) schema.map().get("parts")).extracting(p -> p.get("name"))
+                .containsExactly("concurrency", "rate", "quota", "policy");
+        // Every field of the schema is accepted by PUT (and a field outside it is not).
+        for (Map<String, Object> f : fields) {
+            String body = switch ((String) f.get("type")) {
+                case "boolean" -> "{\"permits\": 1, \"" + f.get("name") + "\": true}";
+                case "enum", "zone" -> "{\"quota\": 1, \"" + f.get("name") + "\": \"" + f.get("default") + "\"}";
+                case "duration" -> "{\"permits\": 1, \"rate\": 1, \"" + f.get("name") + "\": \"2s\"}";
+                default -> "{\"" + f.get("name") + "\": 1" + (f.get("name").equals("burst") ? ", \"rate\": 1" : "")
+                        + "}";
+            };
+            assertThat(api.put("/api/limits/" + name, body).status()).as(body).isIn(200, 201);
+        }
+        assertThat(api.put("/api/limits/" + name, "{\"permits\": 1, \"size\": 2}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aQuotaShowsItsRemainingUnitsAndWhenItResets() {
+        Api.Reply created = api.put("/api/limits/" + name,
+                "{\"permits\": 2, \"quota\": 1000, \"window\": \"month\", \"zone\": \"Europe/Berlin\"}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.map()).containsEntry("quota", 1000).containsEntry("window", "month")
+                .containsEntry("zone", "Europe/Berlin");
+        Api.Reply got = api.get("/api/limits/" + name);
+        java.time.Instant readAt = java.time.Instant.parse((String) got.map().get("readAt"));
+        java.time.Instant reset = io.limiter.core.CalendarWindow.MONTH.spanAt(readAt,
+                java.time.ZoneId.of("Europe/Berlin")).end();
+        assertThat(got.map()).containsEntry("quotaUsed", 0).containsEntry("quotaRemaining", 1000)
+                .containsEntry("quotaResetAt", reset.toString());
+        assertThat((List<Map<String, Object>>) got.map().get("gauges")).extracting(g -> g.get("part"))
+                .containsExactly("concurrency", "quota");
+        Api.Reply bad = api.put("/api/limits/" + name, "{\"quota\": 10, \"zone\": \"Mars/Olympus\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.map().get("detail").toString()).contains("zone must be a time zone ID");
+        assertThat(api.put("/api/limits/" + name, "{\"quota\": 10, \"window\": \"fortnight\"}").map()
+                .get("detail").toString()).contains("window must be one of minute, hour, day, week, month");
+    }
+
+    @Test
     void declaredLimitsAreAppliedAtStart() {
         Api.Reply got = api.get("/api/limits/declared-one");
         assertThat(got.status()).isEqualTo(200);
@@ -125,8 +179,8 @@ class LimitsApiIT implements TestPropertyProvider {
         "{\"rate\": 10, \"burst\": -1}|burst|-1|be between 1 and 1000000000",
         "{\"permits\": 2, \"burst\": 5}|burst|5|be set only together with rate",
         "{\"lease\": \"5s\", \"rate\": 1}|lease|PT5S|be set only together with concurrency (permits)",
-        "{}|policy|'empty'|have a concurrency part, a rate part, or both",
-        "{\"permits\": 2, \"colour\": \"red\"}|colour|'red'|not be given: a policy has only the fields permits, lease, rate, period, burst, fair",
+        "{}|policy|'empty'|have a concurrency part (permits), a rate part (rate) or a quota",
+        "{\"permits\": 2, \"colour\": \"red\"}|colour|'red'|not be given: a policy has only the fields permits, lease, rate, period, burst, quota, window, zone, fair",
         "{\"permits\": [1]}|permits|an array|be a whole number",
         "[1, 2]|body|an array|be one JSON object such as {\"permits\": 10, \"lease\": \"30s\"}",
     })

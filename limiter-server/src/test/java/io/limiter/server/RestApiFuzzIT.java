@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.limiter.core.PolicyFields;
+import io.limiter.core.PolicySchema;
 import io.limiter.testing.RedisExtension;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
@@ -162,7 +162,7 @@ class RestApiFuzzIT {
 
     /** JSON objects from the policy schema (mostly), then possibly broken. */
     private Arbitrary<String> bodies() {
-        Arbitrary<String> key = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, Arbitraries.of(PolicyFields.NAMES)),
+        Arbitrary<String> key = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, Arbitraries.of(PolicySchema.NAMES)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of("colour", "", "PERMITS", "permits ", "\\u0000")));
         Arbitrary<String> entry = Combinators.combine(key, values()).as((k, v) -> "\"" + k + "\": " + v);
         Arbitrary<String> object = entry.list().ofMaxSize(6).map(l -> "{" + String.join(", ", l) + "}");

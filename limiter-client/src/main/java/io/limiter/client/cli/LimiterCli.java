@@ -11,6 +11,7 @@ import io.limiter.core.redis.LimitStore;
 import io.limiter.core.redis.RedisBackend;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -81,6 +82,9 @@ public final class LimiterCli {
     /** Like {@link #run(String...)}, printing help and errors to {@code out} and {@code err}. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new LimiterCli());
+        for (String command : List.of("define", "replace")) {
+            PolicyCommands.PolicyOptions.addOptions(cli.getSubcommands().get(command).getCommandSpec());
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

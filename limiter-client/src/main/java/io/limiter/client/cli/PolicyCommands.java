@@ -2,45 +2,76 @@ package io.limiter.client.cli;
 
 import io.limiter.client.LimiterClient;
 import io.limiter.core.LimitPolicy;
-import io.limiter.core.PolicyFields;
+import io.limiter.core.PolicySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitState;
+import io.limiter.core.PolicyField;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code define}, {@code replace}, {@code get}, {@code list} and {@code delete}. */
 final class PolicyCommands {
     private PolicyCommands() {
     }
 
-    /** Policy fields as options; validated by the same rules (and messages) as the API. */
+    /**
+     * Policy fields as options, one {@code --<field>} per field of {@link PolicySchema} (added when the command line
+     * is built, see {@link #addOptions}); validated by the same rules (and messages) as the API.
+     */
     abstract static class PolicyOptions {
-        @Option(names = "--permits", paramLabel = "N", description = "Permits in use at once, cluster-wide")
-        String permits;
-        @Option(names = "--lease", paramLabel = "DURATION", description = "Lease of a permit (default 30s)")
-        String lease;
-        @Option(names = "--rate", paramLabel = "N", description = "Tokens per period")
-        String rate;
-        @Option(names = "--period", paramLabel = "DURATION", description = "Refill period of the rate (default 1s)")
-        String period;
-        @Option(names = "--burst", paramLabel = "N", description = "Bucket capacity (default: the rate)")
-        String burst;
-        @Option(names = "--fair", paramLabel = "true|false",
-                description = "Serve waiters of every instance in arrival order (default false)")
-        String fair;
+        @Spec
+        CommandSpec spec;
+
+        /** Adds the policy's options to {@code command}. */
+        static void addOptions(CommandSpec command) {
+            for (PolicyField f : PolicySchema.FIELDS) {
+                command.addOption(OptionSpec.builder("--" + f.name()).paramLabel(label(f)).type(String.class)
+                        .description(f.description() + hint(f)).build());
+            }
+        }
+
+        private static String label(PolicyField f) {
+            switch (f.type()) {
+                case DURATION:
+                    return "DURATION";
+                case BOOLEAN:
+                    return "true|false";
+                case ENUM:
+                    return String.join("|", f.values());
+                case ZONE:
+                    return "ZONE";
+                default:
+                    return "N";
+            }
+        }
+
+        private static String hint(PolicyField f) {
+            return f.defaultValue() == null ? "" : " (default " + f.defaultValue() + ")";
+        }
 
         LimitPolicy policy() {
-            return PolicyFields.parseText(permits, lease, rate, period, burst, fair);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (PolicyField f : PolicySchema.FIELDS) {
+                String v = spec.findOption("--" + f.name()).getValue();
+                if (v != null) {
+                    fields.put(f.name(), v);
+                }
+            }
+            return PolicySchema.parse(fields, true);
         }
     }
 
     static String describe(LimitPolicy p) {
-        return PolicyFields.of(p).toString();
+        return PolicySchema.of(p).toString();
     }
 
     @Command(name = "define", mixinStandardHelpOptions = true,
@@ -153,6 +184,10 @@ final class PolicyCommands {
         }
         if (p.hasRate()) {
             line.append(String.format("  tokens %.1f/%d", s.tokens(), p.burst()));
+        }
+        if (p.hasQuota()) {
+            line.append("  quota left ").append(s.quotaRemaining()).append('/').append(p.quota()).append(" until ")
+                    .append(s.quotaResetAt());
         }
         line.append("  holders ").append(s.holderCount());
         System.out.println(line);

@@ -5,6 +5,9 @@ import io.limiter.core.LimiterInterruptedException;
 import io.limiter.core.internal.Exceptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /** The blocking edge: waits for a future and translates its failure. */
 final class Futures {
@@ -24,7 +27,7 @@ final class Futures {
      * Like {@link #await(CompletableFuture, String)}; if interrupted, a value that arrives anyway (the future could
      * not be cancelled in time) is handed to {@code abandoned}, e.g. to release a permit nobody will use.
      */
-    static <T> T await(CompletableFuture<T> future, String what, java.util.function.Consumer<T> abandoned) {
+    static <T> T await(CompletableFuture<T> future, String what, Consumer<T> abandoned) {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -35,6 +38,36 @@ final class Futures {
             throw new LimiterInterruptedException("interrupted while waiting for " + what, e);
         } catch (ExecutionException e) {
             throw rethrow(e.getCause(), what);
+        }
+    }
+
+    /**
+     * {@code inner}'s outcome (failures unwrapped), completed on {@code executor}, or on the completing thread once
+     * the executor refuses (closed). Cancelling the result cancels {@code inner}; a value that arrives after the
+     * result was completed otherwise (cancelled) goes to {@code abandoned}, e.g. to release a permit nobody takes.
+     */
+    static <T> CompletableFuture<T> completeOn(CompletableFuture<T> inner, Executor executor, Consumer<T> abandoned) {
+        CompletableFuture<T> outer = new CompletableFuture<>();
+        inner.whenComplete((v, e) -> {
+            try {
+                executor.execute(() -> deliver(outer, v, e, abandoned));
+            } catch (RejectedExecutionException closed) {
+                deliver(outer, v, e, abandoned);
+            }
+        });
+        outer.whenComplete((v, e) -> {
+            if (outer.isCancelled()) {
+                inner.cancel(false);
+            }
+        });
+        return outer;
+    }
+
+    private static <T> void deliver(CompletableFuture<T> outer, T v, Throwable e, Consumer<T> abandoned) {
+        if (e != null) {
+            outer.completeExceptionally(unwrap(e));
+        } else if (!outer.complete(v)) {
+            abandoned.accept(v);
         }
     }
 

@@ -3,19 +3,18 @@ package io.limiter.client.internal;
 import io.limiter.client.DistributedLimiter;
 import io.limiter.client.LimitedExecutor;
 import io.limiter.client.Permit;
-import io.limiter.client.TaskFailedException;
 import io.limiter.core.LimiterInterruptedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,52 +72,13 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
         this.slots = new Semaphore(queueCapacity, true);
     }
 
-    /** A task's future: cancelling it stops the wait for a permit, or interrupts the task if it runs. */
-    private static final class TaskFuture<T> extends CompletableFuture<T> {
-        private CompletableFuture<Permit> acquire;
-        private Thread runner;
-
-        synchronized void acquiring(CompletableFuture<Permit> f) {
-            this.acquire = f;
-        }
-
-        synchronized boolean startRunning() {
-            if (isDone()) {
-                return false;
-            }
-            runner = Thread.currentThread();
-            return true;
-        }
-
-        synchronized void stopRunning() {
-            runner = null;
-            Thread.interrupted(); // an interrupt aimed at this task must not leak into the pooled thread
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                synchronized (this) {
-                    if (acquire != null) {
-                        acquire.cancel(false);
-                    }
-                    if (runner != null) {
-                        runner.interrupt();
-                    }
-                }
-            }
-            return cancelled;
-        }
-    }
-
     @Override
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         return submit(task, whenFull);
     }
 
     private <T> CompletableFuture<T> submit(Callable<T> task, WhenFull full) {
-        java.util.Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(task, "task");
         rejectIfClosed();
         if (full == WhenFull.REJECT) {
             if (!slots.tryAcquire()) {
@@ -204,7 +164,7 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
 
     @Override
     public CompletableFuture<Void> submit(Runnable task) {
-        java.util.Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(task, "task");
         return submit(() -> {
             task.run();
             return null;
@@ -223,71 +183,11 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
 
     @Override
     public <T, R> List<R> map(Collection<? extends T> items, Task<? super T, ? extends R> fn, OnFailure onFailure) {
-        java.util.Objects.requireNonNull(items, "items");
-        java.util.Objects.requireNonNull(fn, "fn");
-        java.util.Objects.requireNonNull(onFailure, "onFailure");
-        List<CompletableFuture<R>> futures = java.util.Collections.synchronizedList(new ArrayList<>(items.size()));
-        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable cancelAll = () -> {
-            List<CompletableFuture<R>> copy;
-            synchronized (futures) {
-                copy = new ArrayList<>(futures);
-            }
-            copy.forEach(f -> f.cancel(true));
-        };
-        try {
-            for (T item : items) {
-                if (failed.get()) {
-                    break; // CANCEL_REST: items not submitted yet are not run at all
-                }
-                CompletableFuture<R> f = submit(() -> {
-                    if (failed.get()) {
-                        // Got its permit while the rest were being cancelled: do not start it.
-                        throw new CancellationException("cancelled after an earlier task failed");
-                    }
-                    return fn.apply(item);
-                }, WhenFull.BLOCK);
-                futures.add(f);
-                if (onFailure == OnFailure.CANCEL_REST) {
-                    f.whenComplete((r, e) -> {
-                        if (e != null && !(e instanceof CancellationException) && failed.compareAndSet(false, true)) {
-                            cancelAll.run();
-                        }
-                    });
-                    if (failed.get()) {
-                        f.cancel(true);
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            cancelAll.run();
-            throw e;
-        }
-        List<R> results = new ArrayList<>(futures.size());
-        TaskFailedException failure = null;
-        for (int i = 0; i < futures.size(); i++) {
-            try {
-                results.add(futures.get(i).get());
-            } catch (InterruptedException e) {
-                cancelAll.run();
-                Thread.currentThread().interrupt();
-                throw new LimiterInterruptedException("interrupted while running tasks on limit '" + limiter.name()
-                        + "'", e);
-            } catch (CancellationException e) {
-                results.add(null);
-            } catch (ExecutionException e) {
-                results.add(null);
-                if (failure == null) {
-                    failure = new TaskFailedException(i, futures.size(), e.getCause());
-                } else {
-                    failure.addSuppressed(e.getCause());
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return results;
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(onFailure, "onFailure");
+        return new MapRun<T, R>(limiter.name(), items.size(), task -> submit(task, WhenFull.BLOCK))
+                .run(items, fn, onFailure);
     }
 
     @Override

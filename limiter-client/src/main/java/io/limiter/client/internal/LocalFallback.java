@@ -5,7 +5,9 @@ import io.limiter.client.RedisDownPolicy;
 import io.limiter.core.LimiterClosedException;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterUnavailableException;
-import io.limiter.core.redis.AcquireResult.PolicyNumbers;
+import io.limiter.core.CalendarWindow;
+import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.AcquireResult.PolicyRead;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +29,13 @@ final class LocalFallback {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong granted = new AtomicLong();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    private volatile PolicyNumbers policy;
+    private volatile PolicyRead policy;
     private int inUse;
     private double tokens = -1;
     private long refilledAt;
+    /** The local share of a quota: units granted locally in the window ending at {@link #quotaEndMs}. */
+    private long quotaUsed;
+    private long quotaEndMs;
     private ScheduledFuture<?> timer;
 
     private record Pending(int weight, long deadlineNanos, Duration timeout, CompletableFuture<Permit> future) {
@@ -53,13 +58,13 @@ final class LocalFallback {
     }
 
     /** The limit's policy as last answered by Redis, or null. */
-    PolicyNumbers policy() {
+    PolicyRead policy() {
         return policy;
     }
 
     /** Remembers the limit's policy from every Redis answer. */
-    void learn(PolicyNumbers numbers) {
-        this.policy = numbers;
+    void learn(PolicyRead read) {
+        this.policy = read;
     }
 
     /** Grants (or queues) an acquire under {@code mode}; completes {@code future}. */
@@ -69,8 +74,8 @@ final class LocalFallback {
             grant(future, weight, mode, null);
             return;
         }
-        PolicyNumbers p = policy;
-        if (p == null) {
+        PolicyRead p = policy;
+        if (p == null || p.policy().isEmpty()) {
             future.completeExceptionally(new LimiterUnavailableException("Redis is unreachable and limit '"
                     + limiter.name() + "' has no known policy for a local fallback cap yet", cause));
             return;
@@ -90,11 +95,16 @@ final class LocalFallback {
 
     /** Local cap for LOCAL_FALLBACK: the permits divided by the live instances, at least 1. */
     int localCap() {
-        PolicyNumbers p = policy;
-        if (p == null || p.permits() < 0) {
+        LimitPolicy p = known();
+        if (p == null || !p.hasConcurrency()) {
             return Integer.MAX_VALUE;
         }
         return (int) Math.max(1, p.permits() / Math.max(1, limiter.client().liveInstances()));
+    }
+
+    private LimitPolicy known() {
+        PolicyRead p = policy;
+        return p == null ? null : p.policy().orElse(null);
     }
 
     private void drain() {
@@ -113,11 +123,15 @@ final class LocalFallback {
                 if (inUse + next.weight > localCap()) {
                     return; // a local close drains again
                 }
+                if (!quotaAllows(next.weight)) {
+                    return; // the local share of this window is used up: waiters time out (a new window drains)
+                }
                 waitNanos = takeTokens(next.weight);
                 if (waitNanos > 0) {
                     arm(waitNanos);
                     return;
                 }
+                takeQuota(next.weight);
                 waiting.pollFirst();
                 inUse += next.weight;
             }
@@ -131,14 +145,37 @@ final class LocalFallback {
         }
     }
 
+    /**
+     * Whether the local share of the quota (the quota divided by the live instances, per calendar window of the
+     * policy's zone on this machine's clock) has room for {@code weight}. Called under the lock.
+     */
+    private boolean quotaAllows(int weight) {
+        LimitPolicy p = known();
+        if (p == null || !p.hasQuota()) {
+            return true;
+        }
+        long now = System.currentTimeMillis();
+        if (now >= quotaEndMs) {
+            CalendarWindow.Span span = p.window().spanAt(java.time.Instant.ofEpochMilli(now), p.zone());
+            quotaEndMs = span.end().toEpochMilli();
+            quotaUsed = 0;
+        }
+        long share = Math.max(1, p.quota() / Math.max(1, limiter.client().liveInstances()));
+        return quotaUsed + weight <= share;
+    }
+
+    private void takeQuota(int weight) {
+        quotaUsed += weight;
+    }
+
     /** Takes tokens from the local bucket; returns 0, or the nanos until enough are there. */
     private long takeTokens(int weight) {
-        PolicyNumbers p = policy;
-        if (p == null || p.rate() < 0) {
+        LimitPolicy p = known();
+        if (p == null || !p.hasRate()) {
             return 0;
         }
         int instances = Math.max(1, limiter.client().liveInstances());
-        double rate = (double) p.rate() / instances / (p.periodMs() * 1_000_000.0);
+        double rate = (double) p.rate() / instances / (p.period().toMillis() * 1_000_000.0);
         double burst = Math.max(1, p.burst() / (double) instances);
         long now = System.nanoTime();
         if (tokens < 0) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * compensation after a lost answer, retries, isolation of callbacks, re-queueing undecided requests.
  */
 class DispatcherTest {
-    private static final AcquireResult.PolicyNumbers POLICY =
-            new AcquireResult.PolicyNumbers(1, -1, -1, -1, false, "1");
+    private static final AcquireResult.PolicyRead POLICY =
+            new AcquireResult.PolicyRead(java.util.Optional.of(io.limiter.core.LimitPolicy.builder().concurrency(1).build()), "1");
 
     private final FakeClock clock = new FakeClock();
     private final List<Call> calls = new ArrayList<>();
@@ -57,7 +57,7 @@ class DispatcherTest {
         CompletableFuture<ExchangeResult> f = new CompletableFuture<>();
         calls.add(new Call(request, f));
         return f;
-    }, new Dispatcher.Host() {
+    }, FairTickets.TTL, new Dispatcher.Host() {
         @Override
         public boolean countable() {
             return countable;
@@ -71,8 +71,8 @@ class DispatcherTest {
         }
 
         @Override
-        public void learn(AcquireResult.PolicyNumbers policy) {
-            countable = policy.permits() < 0;
+        public void learn(AcquireResult.PolicyRead policy) {
+            countable = policy.rateOnly();
         }
     }, clock);
 
@@ -140,16 +140,16 @@ class DispatcherTest {
         CompletableFuture<Boolean> released = dispatcher.release("p1", deadlineIn(30_000));
         calls.get(0).fail(timeout());
         assertThat(calls).hasSize(1);
-        clock.advanceMillis(Dispatcher.RETRY_MS - 1);
+        clock.advanceMillis(PendingReleases.RETRY_MS - 1);
         assertThat(calls).hasSize(1);
         clock.advanceMillis(1);
         assertThat(calls).hasSize(2);
         assertThat(calls.get(1).releases()).containsExactly("p1");
         calls.get(1).fail(timeout());
-        clock.advanceMillis(Dispatcher.RETRY_MS);
+        clock.advanceMillis(PendingReleases.RETRY_MS);
         calls.get(2).grantAll();
         assertThat(released).isCompletedWithValue(true);
-        clock.advanceMillis(10 * Dispatcher.RETRY_MS);
+        clock.advanceMillis(10 * PendingReleases.RETRY_MS);
         assertThat(calls).hasSize(3);
     }
 
@@ -158,12 +158,12 @@ class DispatcherTest {
         CompletableFuture<Boolean> released = dispatcher.release("p1", deadlineIn(1_200));
         for (int i = 0; i < 10 && !released.isDone(); i++) {
             calls.get(calls.size() - 1).fail(timeout());
-            clock.advanceMillis(Dispatcher.RETRY_MS);
+            clock.advanceMillis(PendingReleases.RETRY_MS);
         }
         assertThat(released).isCompletedExceptionally();
         int sent = calls.size();
         assertThat(sent).isEqualTo(3); // at 0, 500 and 1000 ms; the failure after 1,200 ms gives it up
-        clock.advanceMillis(10 * Dispatcher.RETRY_MS);
+        clock.advanceMillis(10 * PendingReleases.RETRY_MS);
         assertThat(calls).hasSize(sent);
         assertThat(dispatcher.pendingReleases()).isZero();
     }
@@ -187,7 +187,7 @@ class DispatcherTest {
         // Still unreachable: it is tried again after the retry period.
         compensation.get(0).fail(timeout());
         int before = calls.size();
-        clock.advanceMillis(Dispatcher.RETRY_MS);
+        clock.advanceMillis(PendingReleases.RETRY_MS);
         assertThat(calls).hasSize(before + 1);
         assertThat(calls.get(before).releases()).containsExactly("a");
         calls.get(before).grantAll();

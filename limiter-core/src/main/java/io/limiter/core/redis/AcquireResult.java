@@ -1,5 +1,9 @@
 package io.limiter.core.redis;
 
+import io.limiter.core.LimitPolicy;
+import java.util.Objects;
+import java.util.Optional;
+
 import java.time.Duration;
 
 /**
@@ -18,20 +22,31 @@ import java.time.Duration;
  * @param policy the limit's policy as read by this call
  */
 public record AcquireResult(boolean granted, String reason, Duration retryAfter, long leaseExpiresAtMs,
-        Duration lease, long permitsLeft, double tokensLeft, PolicyNumbers policy) {
+        Duration lease, long permitsLeft, double tokensLeft, PolicyRead policy) {
 
     /**
-     * A policy as plain numbers (-1 for an absent part), cheap to carry on every answer.
+     * The limit's policy as a call read it (decoded once per change of the stored policy, so cheap to carry on every
+     * answer).
      *
-     * @param permits permits, or -1
-     * @param rate tokens per period, or -1
-     * @param periodMs the period in ms, or -1
-     * @param burst bucket capacity, or -1
-     * @param fair whether waiters are served in arrival order across instances
+     * @param policy the policy, empty if the limit is not defined (or its stored policy cannot be read)
      * @param epoch identity of the limit's creation; it changes when the limit is created anew (e.g. Redis lost
      *        its data and the policy was defined again)
      */
-    public record PolicyNumbers(long permits, long rate, long periodMs, long burst, boolean fair, String epoch) {
+    public record PolicyRead(Optional<LimitPolicy> policy, String epoch) {
+        public PolicyRead {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(epoch, "epoch");
+        }
+
+        /** Whether waiters are served in arrival order across instances. */
+        public boolean fair() {
+            return policy.map(LimitPolicy::fair).orElse(false);
+        }
+
+        /** Whether the policy is a token bucket and nothing else (its requests can be decided as counted groups). */
+        public boolean rateOnly() {
+            return policy.map(p -> p.hasRate() && !p.hasConcurrency() && !p.hasQuota() && !p.fair()).orElse(false);
+        }
     }
 
     /** True when a grant left room for another acquire right away. */

@@ -18,16 +18,25 @@ import java.util.List;
  * PREFIX:{name}:queue     zset    waiting ticket -> arrival order (fair limits)
  * PREFIX:{name}:qexp      zset    waiting ticket -> expiry (ms)
  * PREFIX:{name}:qowner    hash    waiting ticket -> owner instance
+ * PREFIX:{name}:quota     hash    start, end (ms, Redis time), used; expires after the window's end
  *
  * PREFIX:{~instances}:seen     zset  instance id -> last heartbeat (ms)
  * PREFIX:{~instances}:details  hash  instance id -> "host TAB pid TAB permits_held TAB started_ms"
  * </pre>
  *
- * Scripts receive these as {@code KEYS[1..10]} in this order and never build key names themselves.
+ * Scripts receive these as {@code KEYS[]} in the order of {@link #ROLES}, named {@code K_<ROLE>} by the header
+ * {@code ScriptProtocol} generates, and never build key names themselves.
  */
 public final class KeySchema {
     /** The default key prefix. */
     public static final String DEFAULT_PREFIX = "limiter";
+
+    /**
+     * The key roles of a limit, in script order; each key is {@code PREFIX:{name}:<role>}, except the channel,
+     * {@code PREFIX:{name}:released}. A part that needs a key adds its role at the end.
+     */
+    public static final List<String> ROLES = List.of("policy", "holders", "info", "used", "bucket", "stats",
+            "channel", "queue", "qexp", "qowner", "quota");
 
     private final String prefix;
 
@@ -40,11 +49,15 @@ public final class KeySchema {
         return prefix;
     }
 
-    /** The ten keys of {@code name}, in script order. The name must already be valid. */
+    /** The keys of {@code name}, in the order of {@link #ROLES}. The name must already be valid. */
     public List<String> keys(String name) {
         String base = prefix + ":{" + name + "}:";
-        return List.of(base + "policy", base + "holders", base + "info", base + "used", base + "bucket",
-                base + "stats", base + "released", base + "queue", base + "qexp", base + "qowner");
+        String[] keys = new String[ROLES.size()];
+        for (int i = 0; i < keys.length; i++) {
+            String role = ROLES.get(i);
+            keys[i] = base + (role.equals("channel") ? "released" : role);
+        }
+        return List.of(keys);
     }
 
     /** The pub/sub channel notified when capacity of {@code name} comes free. */

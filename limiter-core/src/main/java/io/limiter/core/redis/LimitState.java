@@ -17,7 +17,15 @@ import java.util.Map;
  * @param holderCount how many live holders there are in all
  * @param counters cumulative counters: grants, denials, released, forced, expired, lost_renewals
  * @param queued waiters queued across instances (fair limits; 0 otherwise)
+ * @param quotaUsed units of the quota used in the current window (0 without a quota, or when none is used yet)
+ * @param quotaResetAt when the current quota window ends ({@code null} without a quota)
  */
 public record LimitState(String name, LimitPolicy policy, Instant readAt, long permitsInUse, double tokens,
-        List<Holder> holders, int holderCount, Map<String, Long> counters, int queued) {
+        List<Holder> holders, int holderCount, Map<String, Long> counters, int queued, long quotaUsed,
+        Instant quotaResetAt) {
+
+    /** Quota units left in the current window (0 without a quota). */
+    public long quotaRemaining() {
+        return policy.hasQuota() ? Math.max(0, policy.quota() - quotaUsed) : 0;
+    }
 }

@@ -5,7 +5,7 @@ import io.limiter.core.InvalidPolicyException;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterException;
-import io.limiter.core.LimiterValidationException;
+import io.limiter.core.PolicySchema;
 import io.limiter.core.UnknownLimitException;
 import io.limiter.core.internal.Exceptions;
 import java.time.Duration;
@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Typed access to the limiter's scripts: one method per script, one round trip each. Shared by the client
@@ -31,7 +32,10 @@ public final class LimitStore {
     private final RedisBackend backend;
     private final KeySchema keys;
     /** Key lists of recently used limits, so the hot path does not build ten strings per call. */
-    private final java.util.Map<String, List<String>> keyCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<String>> keyCache = new ConcurrentHashMap<>();
+    /** The last policy each limit's exchange read, decoded once per change. */
+    private final Map<String, ExchangeCodec.Decoded> policies = new ConcurrentHashMap<>();
+    private final QuotaWindows windows = new QuotaWindows(System::currentTimeMillis);
 
     public LimitStore(RedisBackend backend, KeySchema keys) {
         this.backend = Objects.requireNonNull(backend, "backend");
@@ -55,7 +59,7 @@ public final class LimitStore {
      * exception for that request ({@link UnknownLimitException}, or {@link LimiterValidationException} for a weight
      * the policy can never grant).
      */
-    public record ExchangeResult(List<Boolean> released, List<Object> acquired, AcquireResult.PolicyNumbers policy) {
+    public record ExchangeResult(List<Boolean> released, List<Object> acquired, AcquireResult.PolicyRead policy) {
         /** The result of acquire {@code i}, or its exception thrown. */
         public AcquireResult acquired(int i) {
             Object r = acquired.get(i);
@@ -117,99 +121,70 @@ public final class LimitStore {
      * them again one by one. Grants stay exact and in order.
      */
     public CompletableFuture<ExchangeResult> exchange(ExchangeRequest request) {
-        String name = request.limit();
-        String owner = request.owner();
-        Duration ticketTtl = request.ticketTtl();
-        List<String> releases = request.releases();
-        boolean forced = request.forced();
-        List<AcquireRequest> acquires = request.acquires();
-        boolean counted = request.counted();
-        LimitNames.requireValidName(name);
-        List<String> args = new ArrayList<>(6 + releases.size() + 3 * acquires.size());
-        args.add(owner);
-        args.add(Long.toString(ticketTtl.toMillis()));
-        args.add(forced ? "forced" : "released");
-        args.add(Integer.toString(releases.size()));
-        args.addAll(releases);
-        List<Integer> groupSizes = new ArrayList<>();
-        int countAt = args.size();
-        args.add("");
-        for (int i = 0; i < acquires.size(); ) {
-            AcquireRequest a = acquires.get(i);
-            int n = 1;
-            if (counted) {
-                while (i + n < acquires.size() && acquires.get(i + n).weight() == a.weight()) {
-                    n++;
-                }
-                args.add("#" + n);
-                args.add(Integer.toString(a.weight()));
-                args.add("");
-            } else {
-                args.add(a.permitId());
-                args.add(Integer.toString(a.weight()));
-                args.add(a.ticket());
-            }
-            groupSizes.add(counted ? n : 0);
-            i += n;
-        }
-        args.set(countAt, Integer.toString(groupSizes.size()));
-        return backend.eval(Script.EXCHANGE, keysOf(name), args).thenApply(reply -> {
-            List<?> r = list(reply);
-            Duration lease = Duration.ofMillis(number(r.get(0)));
-            AcquireResult.PolicyNumbers policy = new AcquireResult.PolicyNumbers(number(r.get(1)), number(r.get(2)),
-                    number(r.get(3)), number(r.get(4)), number(r.get(5)) == 1, (String) r.get(8));
-            List<Boolean> released = new ArrayList<>();
-            for (Object x : list(r.get(6))) {
-                released.add(number(x) == 1);
-            }
-            List<?> results = list(r.get(7));
-            List<Object> acquired = new ArrayList<>(acquires.size());
-            CorruptLimitException corrupt = unreadable(name, lease, policy);
-            if (corrupt != null) {
-                // A policy edited by hand that breaks the rules: every acquire is told so, by name and rule (the
-                // script's answers for it would be nonsense such as "weight must be at most -5").
-                for (int i = 0; i < acquires.size(); i++) {
-                    acquired.add(corrupt);
-                }
-                return new ExchangeResult(released, acquired, policy);
-            }
-            for (int g = 0; g < results.size(); g++) {
-                List<?> a = list(results.get(g));
-                long status = number(a.get(0));
-                int n = Math.max(1, groupSizes.get(g));
-                int weight = acquires.get(acquired.size()).weight();
-                if (status == 9) {
-                    long granted = number(a.get(1));
-                    double tokens = Double.parseDouble((String) a.get(4));
-                    for (int i = 0; i < n; i++) {
-                        acquired.add(i < granted
-                                ? new AcquireResult(true, "ok", Duration.ofMillis(number(a.get(2))), 0, lease, -1,
-                                        tokens, policy)
-                                : new AcquireResult(false, "tokens", Duration.ofMillis(number(a.get(3))), 0, lease, -1,
-                                        tokens, policy));
-                    }
-                    continue;
-                }
-                Object one;
-                if (status == 8) {
-                    one = NotCounted.INSTANCE;
-                } else if (status == -1 || status == -3) {
-                    one = new UnknownLimitException(name, status == -3);
-                } else if (status == -2) {
-                    one = new LimiterValidationException("weight", weight,
-                            "be at most " + a.get(1) + " (what limit '" + name + "' allows at once)");
-                } else {
-                    String tokens = (String) a.get(5);
-                    one = new AcquireResult(status == 1, (String) a.get(1), Duration.ofMillis(number(a.get(2))),
-                            number(a.get(3)), lease, number(a.get(4)),
-                            tokens == null || tokens.isEmpty() ? Double.NaN : Double.parseDouble(tokens), policy);
-                }
-                for (int i = 0; i < n; i++) {
-                    acquired.add(one);
-                }
-            }
-            return new ExchangeResult(released, acquired, policy);
+        String name = LimitNames.requireValidName(request.limit());
+        ExchangeCodec.Encoded encoded = ExchangeCodec.encode(request, windows.argFor(name));
+        return backend.eval(Script.EXCHANGE, keysOf(name), encoded.args()).thenCompose(reply -> {
+            List<?> r = ExchangeCodec.list(reply);
+            ExchangeCodec.Decoded policy = decoded(name, ExchangeCodec.flatPolicy(r));
+            long now = ExchangeCodec.now(r);
+            windows.learn(name, policy.policy(), now);
+            ExchangeResult result = ExchangeCodec.decode(name, request, encoded, r, policy);
+            return result.acquired().contains(ExchangeCodec.NEEDS_WINDOW)
+                    ? withWindow(name, request, result, policy.policy(), now, 1)
+                    : CompletableFuture.completedFuture(result);
         });
+    }
+
+    /**
+     * Sends again, without the releases (they are done), the acquires the quota could not decide without the
+     * caller's calendar window, now with the window for the Redis time of the answer; merges the answers in order.
+     */
+    private CompletableFuture<ExchangeResult> withWindow(String name, ExchangeRequest request, ExchangeResult first,
+            LimitPolicy policy, long redisNow, int attempt) {
+        List<AcquireRequest> again = new ArrayList<>();
+        for (int i = 0; i < first.acquired().size(); i++) {
+            if (first.acquired().get(i) == ExchangeCodec.NEEDS_WINDOW) {
+                again.add(request.acquires().get(i));
+            }
+        }
+        ExchangeRequest retry = new ExchangeRequest(name, request.owner(), request.ticketTtl(), List.of(), false,
+                again, false);
+        String window = policy != null && policy.hasQuota() ? QuotaWindows.argAt(policy, redisNow) : "";
+        ExchangeCodec.Encoded encoded = ExchangeCodec.encode(retry, window);
+        return backend.eval(Script.EXCHANGE, keysOf(name), encoded.args()).thenCompose(reply -> {
+            List<?> r = ExchangeCodec.list(reply);
+            ExchangeCodec.Decoded decoded = decoded(name, ExchangeCodec.flatPolicy(r));
+            long now = ExchangeCodec.now(r);
+            windows.learn(name, decoded.policy(), now);
+            ExchangeResult second = ExchangeCodec.decode(name, retry, encoded, r, decoded);
+            List<Object> merged = new ArrayList<>(first.acquired());
+            int k = 0;
+            for (int i = 0; i < merged.size(); i++) {
+                if (merged.get(i) == ExchangeCodec.NEEDS_WINDOW) {
+                    Object answer = second.acquired().get(k++);
+                    merged.set(i, answer == ExchangeCodec.NEEDS_WINDOW && attempt >= 3
+                            ? new LimiterException("the quota window of limit '" + name
+                                    + "' could not be agreed with Redis; try again")
+                            : answer);
+                }
+            }
+            ExchangeResult result = new ExchangeResult(first.released(), merged, second.policy());
+            return merged.contains(ExchangeCodec.NEEDS_WINDOW)
+                    ? withWindow(name, request, result, decoded.policy(), now, attempt + 1)
+                    : CompletableFuture.completedFuture(result);
+        });
+    }
+
+    private ExchangeCodec.Decoded decoded(String name, List<?> flat) {
+        ExchangeCodec.Decoded last = policies.get(name);
+        ExchangeCodec.Decoded d = ExchangeCodec.policy(name, flat, last);
+        if (d != last) {
+            if (policies.size() > 10_000) {
+                policies.clear();
+            }
+            policies.put(name, d);
+        }
+        return d;
     }
 
     /**
@@ -271,8 +246,9 @@ public final class LimitStore {
                 .thenApply(reply -> {
                     List<?> r = list(reply);
                     long status = number(r.get(0));
-                    if (status < 0) {
-                        return new RenewResult(0, Duration.ZERO, List.copyOf(permitIds), 0, "", true, status == -2);
+                    if (status == ScriptProtocol.S_UNKNOWN || status == ScriptProtocol.S_DELETED) {
+                        return new RenewResult(0, Duration.ZERO, List.copyOf(permitIds), 0, "", true,
+                                status == ScriptProtocol.S_DELETED);
                     }
                     List<String> lost = new ArrayList<>();
                     for (Object id : list(r.get(2))) {
@@ -358,11 +334,22 @@ public final class LimitStore {
             counters.put((String) stats.get(i), Long.parseLong((String) stats.get(i + 1)));
         }
         String tokens = (String) r.get(4);
-        return Optional.of(new LimitState(name, policy, Instant.ofEpochMilli(number(r.get(1))),
+        Instant readAt = Instant.ofEpochMilli(number(r.get(1)));
+        long quotaUsed = 0;
+        Instant resetAt = null;
+        if (policy.hasQuota()) {
+            List<?> q = list(r.get(9));
+            Object end = q.get(1);
+            boolean live = end instanceof Number || (end instanceof String && !((String) end).isEmpty());
+            quotaUsed = live ? number(q.get(0)) : 0;
+            resetAt = live ? Instant.ofEpochMilli(number(end))
+                    : policy.window().spanAt(readAt, policy.zone()).end();
+        }
+        return Optional.of(new LimitState(name, policy, readAt,
                 number(r.get(3)), tokens == null || tokens.isEmpty() ? Double.NaN
                         : Double.parseDouble(tokens),
                 Collections.unmodifiableList(holders), (int) number(r.get(7)),
-                Collections.unmodifiableMap(counters), (int) number(r.get(8))));
+                Collections.unmodifiableMap(counters), (int) number(r.get(8)), quotaUsed, resetAt));
     }
 
     /**
@@ -384,15 +371,17 @@ public final class LimitStore {
     private CompletableFuture<DefineResult> define(String name, LimitPolicy policy, boolean recovery) {
         LimitNames.requireValidName(name);
         Objects.requireNonNull(policy, "policy");
-        List<String> args = new ArrayList<>(encodePolicy(policy));
+        List<String> args = new ArrayList<>();
         args.add(recovery ? "1" : "");
+        args.addAll(PolicySchema.stored(policy));
         return backend.eval(Script.DEFINE, keys.keys(name), args)
                 .thenApply(reply -> {
                     List<?> r = list(reply);
-                    if (number(r.get(0)) == 2) {
+                    if (number(r.get(0)) == ScriptProtocol.S_REFUSED) {
                         throw new UnknownLimitException(name, true);
                     }
-                    return new DefineResult(number(r.get(0)) == 1, decodePolicy(name, list(r.get(1))));
+                    return new DefineResult(number(r.get(0)) == ScriptProtocol.S_CREATED,
+                            decodePolicy(name, list(r.get(1))));
                 });
     }
 
@@ -420,7 +409,7 @@ public final class LimitStore {
     public CompletableFuture<Replaced> replacePolicy(String name, LimitPolicy policy) {
         LimitNames.requireValidName(name);
         Objects.requireNonNull(policy, "policy");
-        return backend.eval(Script.REPLACE, keys.keys(name), encodePolicy(policy))
+        return backend.eval(Script.REPLACE, keys.keys(name), PolicySchema.stored(policy))
                 .thenApply(reply -> {
                     List<?> r = list(reply);
                     if (number(r.get(0)) != 1) {
@@ -551,67 +540,22 @@ public final class LimitStore {
         return k;
     }
 
-    static List<String> encodePolicy(LimitPolicy p) {
-        return List.of(
-                p.hasConcurrency() ? Integer.toString(p.permits()) : "",
-                p.hasConcurrency() ? Long.toString(p.lease().toMillis()) : "",
-                p.hasRate() ? Long.toString(p.rate()) : "",
-                p.hasRate() ? Long.toString(p.period().toMillis()) : "",
-                p.hasRate() ? Long.toString(p.burst()) : "",
-                p.fair() ? "1" : "");
-    }
-
     /**
      * The policy stored as {@code flat} (field, value, ...).
      *
      * @throws CorruptLimitException if it is not a valid policy (written by something other than the limiter)
      */
-    /**
-     * The policy an exchange read breaks the rules (written by hand): that limit's {@link CorruptLimitException}, else
-     * null. Cheap on the hot path: the full check runs only when a number is out of every valid range.
-     */
-    private static CorruptLimitException unreadable(String name, Duration lease, AcquireResult.PolicyNumbers p) {
-        boolean concurrencyOff = p.permits() != -1 && (p.permits() < 1 || lease.toMillis() < 1);
-        boolean rateOff = p.rate() != -1 && (p.rate() < 1 || p.periodMs() < 1 || p.burst() < 1);
-        if (!concurrencyOff && !rateOff) {
-            return null;
-        }
-        List<String> flat = new ArrayList<>();
-        if (p.permits() != -1) {
-            flat.addAll(List.of("permits", Long.toString(p.permits()), "lease_ms", Long.toString(lease.toMillis())));
-        }
-        if (p.rate() != -1) {
-            flat.addAll(List.of("rate", Long.toString(p.rate()), "period_ms", Long.toString(p.periodMs()), "burst",
-                    Long.toString(p.burst())));
-        }
-        try {
-            decodePolicy(name, flat);
-        } catch (CorruptLimitException e) {
-            return e;
-        }
-        return new CorruptLimitException(name, "its stored policy breaks the policy rules");
-    }
-
     static LimitPolicy decodePolicy(String name, List<?> flat) {
         Map<String, String> f = new LinkedHashMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
             f.put((String) flat.get(i), (String) flat.get(i + 1));
         }
         try {
-            LimitPolicy.Builder b = LimitPolicy.builder();
-            if (f.containsKey("permits")) {
-                b.concurrency(Integer.parseInt(f.get("permits")))
-                        .lease(Duration.ofMillis(Long.parseLong(f.get("lease_ms"))));
-            }
-            if (f.containsKey("rate")) {
-                b.rate(Long.parseLong(f.get("rate")), Duration.ofMillis(Long.parseLong(f.get("period_ms"))))
-                        .burst(Long.parseLong(f.get("burst")));
-            }
-            return b.fair("1".equals(f.get("fair"))).build();
+            return PolicySchema.load(f);
         } catch (InvalidPolicyException e) {
             throw new CorruptLimitException(name, "its stored policy " + new TreeMap<>(f) + " breaks a rule: "
                     + e.getMessage());
-        } catch (NumberFormatException | NullPointerException e) {
+        } catch (RuntimeException e) {
             throw new CorruptLimitException(name, "its stored policy " + new TreeMap<>(f) + " is not a policy");
         }
     }
@@ -628,19 +572,10 @@ public final class LimitStore {
     }
 
     private static List<?> list(Object reply) {
-        if (reply instanceof List) {
-            return (List<?>) reply;
-        }
-        throw new LimiterException("unexpected script reply: " + reply);
+        return ExchangeCodec.list(reply);
     }
 
     private static long number(Object o) {
-        if (o instanceof Number) {
-            return ((Number) o).longValue();
-        }
-        if (o instanceof String) {
-            return Long.parseLong((String) o);
-        }
-        throw new LimiterException("unexpected script reply element: " + o);
+        return ExchangeCodec.number(o);
     }
 }

@@ -1,5 +1,7 @@
 package io.limiter.core.redis;
 
+import io.limiter.core.PolicySchema;
+import io.limiter.core.part.PolicyPart;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,9 +51,16 @@ public final class Script {
         this.sharded = this;
     }
 
-    /** A limit script: the shared prelude, then the script. */
+    /**
+     * A limit script: the generated header (key roles, status codes), the shared prelude, each part's section in
+     * {@link PolicySchema#PARTS} order, then the script.
+     */
     static Script load(String name) {
-        return new Script(name, resource("common") + "\n" + resource(name));
+        StringBuilder s = new StringBuilder(ScriptProtocol.luaHeader()).append(resource("common")).append('\n');
+        for (PolicyPart part : PolicySchema.PARTS) {
+            s.append(resource(part.luaSection())).append('\n');
+        }
+        return new Script(name, s.append(resource(name)).toString());
     }
 
     /** A script that is not about one limit (no prelude). */

@@ -4,7 +4,7 @@
 -- permits are lost, and only an explicit define (or replace) brings it back. Listing never sees it (no policy key).
 -- Returns {1} if the limit existed, else {0}.
 local pol = load_policy()
-redis.call('DEL', K_POLICY, K_HOLDERS, K_INFO, K_USED, K_BUCKET, K_QUEUE, K_QEXP, K_QOWNER)
+redis.call('DEL', K_POLICY, K_HOLDERS, K_INFO, K_USED, K_BUCKET, K_QUEUE, K_QEXP, K_QOWNER, K_QUOTA)
 if pol then
   redis.call('DEL', K_STATS)
   redis.call('HSET', K_STATS, 'deleted', new_epoch())

@@ -1,7 +1,7 @@
 -- Renew many leases of one limit in one call.
 -- ARGV: 1 owner, then triples: permit id, weight, the limit's epoch when it was granted ('' if unknown)
--- Returns {lease_expiry_ms, lease_ms, {lost ids...}, re-asserted count, epoch}, or {-1} if the limit is not defined,
--- or {-2} if an operator deleted it (its tombstone).
+-- Returns {lease_expiry_ms, lease_ms, {lost ids...}, re-asserted count, epoch}, or {S_UNKNOWN} if it is not defined,
+-- or {S_DELETED} if an operator deleted it (its tombstone).
 --   A lost id was expired, released or force-released, or the limit lost its concurrency part.
 --   If the limit was created anew since the client's grants (a later epoch: Redis restarted empty or lost the
 --   data, and the policy was defined again), missing permits are re-asserted while capacity allows, so holders that
@@ -11,7 +11,7 @@
 local now = now_ms()
 local pol = load_policy()
 if not pol then
-  return { deleted_at() and -2 or -1 }
+  return { deleted_at() and S_DELETED or S_UNKNOWN }
 end
 local lost = {}
 if not pol.permits then

@@ -1,6 +1,7 @@
 -- Read a limit's live state for the admin side. Read-only: expired holders are left out, not reaped.
 -- ARGV: 1 max holders to list (0 = none: then the cost does not grow with the number of holders)
--- Returns {exists, now_ms, policy fields (flat), used, tokens, stats (flat), holders, holder count, queued tickets}
+-- Returns {exists, now_ms, policy fields (flat), used, tokens, stats (flat), holders, holder count, queued tickets,
+--          quota {used, window end ms | ''}}
 --   holders: {{id, weight, acquired_ms, expiry_ms, owner}, ...} oldest first
 local max_holders = tonumber(ARGV[1])
 local now = now_ms()
@@ -8,7 +9,7 @@ local pol = load_policy()
 if not pol then
   return { 0, math.floor(now) }
 end
-local policy = redis.call('HGETALL', K_POLICY)
+local policy = pol.flat
 local stats = redis.call('HGETALL', K_STATS)
 local used, holders, count = 0, {}, 0
 if pol.permits then
@@ -44,4 +45,4 @@ if pol.rate then
   tokens = fmt(current_tokens(pol, now))
 end
 return { 1, math.floor(now), policy, math.max(0, used), tokens, stats, holders, count,
-         redis.call('ZCOUNT', K_QEXP, '(' .. math.floor(now), '+inf') }
+         redis.call('ZCOUNT', K_QEXP, '(' .. math.floor(now), '+inf'), pol.quota and quota_state(now) or { 0, '' } }

@@ -2,12 +2,14 @@ package io.limiter.core.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.limiter.core.CalendarWindow;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
@@ -15,9 +17,12 @@ import io.limiter.testing.RedisExtension;
 import io.limiter.testing.RedisProcess;
 import io.limiter.testing.TestRedis;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
@@ -554,7 +559,7 @@ public abstract class LimitStoreContract {
                 List.of(new LimitStore.AcquireRequest("x", 1, ""), new LimitStore.AcquireRequest("y", 1, "")), true)));
         assertThatThrownBy(() -> r.acquired(0)).isInstanceOf(LimitStore.NotCounted.class);
         assertThatThrownBy(() -> r.acquired(1)).isInstanceOf(LimitStore.NotCounted.class);
-        assertThat(r.policy().permits()).isEqualTo(3);
+        assertThat(r.policy().policy().orElseThrow().permits()).isEqualTo(3);
         assertThat(join(store.state(n, 10)).orElseThrow().permitsInUse()).isZero();
     }
 
@@ -587,6 +592,116 @@ public abstract class LimitStoreContract {
     @Test
     void everyKeyOfALimitSharesOneHashTag() {
         List<String> keys = new KeySchema("limiter").keys("payments");
-        assertThat(keys).hasSize(10).allSatisfy(k -> assertThat(k).startsWith("limiter:{payments}:"));
+        assertThat(keys).hasSize(KeySchema.ROLES.size()).contains("limiter:{payments}:quota").allSatisfy(k -> assertThat(k).startsWith("limiter:{payments}:"));
+    }
+
+    // --- the quota part ---------------------------------------------------------------------------------------
+
+    private AcquireResult acquireQuota(String n, String id, int weight) {
+        return join(store.acquire(n, id, weight, "me"));
+    }
+
+    private long redisNowMs() {
+        return join(store.ping()).toEpochMilli();
+    }
+
+    @Test
+    void aQuotaGrantsItsUnitsPerWindowWeightedAndTellsWhenItResets() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().quota(5, CalendarWindow.DAY).zone(ZoneId.of("Europe/Berlin"))
+                .build()));
+        assertThat(acquireQuota(n, "a", 3).granted()).isTrue();
+        assertThat(acquireQuota(n, "b", 3).granted()).isFalse();
+        AcquireResult last = acquireQuota(n, "c", 2);
+        assertThat(last.granted()).isTrue();
+        AcquireResult denied = acquireQuota(n, "d", 1);
+        assertThat(denied.granted()).isFalse();
+        assertThat(denied.reason()).isEqualTo("quota");
+        long now = redisNowMs();
+        Instant end = CalendarWindow.DAY.spanAt(Instant.ofEpochMilli(now), ZoneId.of("Europe/Berlin")).end();
+        assertThat(denied.retryAfter().toMillis()).isBetween(end.toEpochMilli() - now - 2_000,
+                end.toEpochMilli() - now + 2_000);
+        LimitState s = join(store.state(n, 0)).orElseThrow();
+        assertThat(s.quotaUsed()).isEqualTo(5);
+        assertThat(s.quotaRemaining()).isZero();
+        assertThat(s.quotaResetAt()).isEqualTo(end);
+        assertThat(failure(store.acquire(n, "e", 6, "me"))).isInstanceOf(LimiterValidationException.class)
+                .hasMessageContaining("weight must be at most 5");
+        // The key lives until the window's end (+1 s), not longer: an idle quota costs nothing after it.
+        long ttl = redis.pttl(prefix + ":{" + n + "}:quota");
+        assertThat(ttl).isBetween(end.toEpochMilli() - now - 2_000, end.toEpochMilli() - now + 2_000);
+    }
+
+    @Test
+    void aQuotaResetsExactlyWhenItsStoredWindowEndsOnRedisTime() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().quota(2, CalendarWindow.MINUTE).build()));
+        long now = redisNowMs();
+        // A window about to end (as the script stores one), fully used.
+        long end = now + 400;
+        String key = prefix + ":{" + n + "}:quota";
+        redis.hset(key, Map.of("start", Long.toString(end - 60_000), "end", Long.toString(end), "used", "2"));
+        redis.pexpireat(key, end + 1000);
+        AcquireResult denied = acquireQuota(n, "a", 1);
+        assertThat(denied.granted()).isFalse();
+        assertThat(denied.retryAfter().toMillis()).isBetween(1L, 400L);
+        await().atMost(Duration.ofSeconds(5)).until(() -> redisNowMs() >= end);
+        AcquireResult granted = acquireQuota(n, "b", 1);
+        assertThat(granted.granted()).isTrue();
+        assertThat(redis.hget(key, "used")).isEqualTo("1");
+        assertThat(Long.parseLong(redis.hget(key, "start")) % 60_000).isZero();
+        assertThat(Long.parseLong(redis.hget(key, "end"))).isGreaterThan(end);
+    }
+
+    @Test
+    void aQuotaDeniesTheWholeAcquireSoNoOtherPartIsTaken() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(10).rate(100, Duration.ofSeconds(1)).burst(100)
+                .quota(1, CalendarWindow.MONTH).zone(ZoneId.of("America/New_York")).build()));
+        assertThat(acquireQuota(n, "a", 1).granted()).isTrue();
+        AcquireResult denied = acquireQuota(n, "b", 1);
+        assertThat(denied.granted()).isFalse();
+        assertThat(denied.reason()).isEqualTo("quota");
+        LimitState s = join(store.state(n, 10)).orElseThrow();
+        assertThat(s.permitsInUse()).isEqualTo(1);
+        assertThat(s.tokens()).isGreaterThan(98.0);
+        assertThat(s.holders()).extracting(Holder::permitId).containsExactly("a");
+    }
+
+    @Test
+    void replacingAQuotaKeepsItsCountUnlessTheWindowOrZoneChanges() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().quota(10, CalendarWindow.DAY).build()));
+        for (int i = 0; i < 4; i++) {
+            assertThat(acquireQuota(n, "a" + i, 1).granted()).isTrue();
+        }
+        join(store.replace(n, LimitPolicy.builder().quota(5, CalendarWindow.DAY).build()));
+        assertThat(join(store.state(n, 0)).orElseThrow().quotaUsed()).isEqualTo(4);
+        assertThat(acquireQuota(n, "b", 1).granted()).isTrue();
+        assertThat(acquireQuota(n, "c", 1).granted()).isFalse();
+        join(store.replace(n, LimitPolicy.builder().quota(5, CalendarWindow.DAY).zone(ZoneId.of("Asia/Tokyo"))
+                .build()));
+        assertThat(join(store.state(n, 0)).orElseThrow().quotaUsed()).isZero();
+        assertThat(acquireQuota(n, "d", 5).granted()).isTrue();
+    }
+
+    @Test
+    void aWindowThatDoesNotFitThePolicyIsRefusedAndNothingIsTaken() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().quota(3, CalendarWindow.DAY).build()));
+        List<String> keys = new KeySchema(prefix).keys(n);
+        long now = redisNowMs();
+        // A caller sending an hour-long "day", or a day of another zone: the script answers S_WINDOW, takes nothing.
+        for (String window : List.of(now - 10 + ":" + (now + 3_600_000) + ":day:UTC",
+                now - 10 + ":" + (now + 86_400_000) + ":day:Europe/Paris",
+                now + 1000 + ":" + (now + 86_401_000) + ":day:UTC", "")) {
+            List<?> r = (List<?>) join(backend.eval(Script.EXCHANGE, keys,
+                    List.of("me", "0", "released", window, "0", "1", "x", "1", "")));
+            List<?> result = (List<?>) ((List<?>) r.get(ScriptProtocol.X_RESULTS)).get(0);
+            assertThat(((Number) result.get(0)).intValue()).as(window).isEqualTo(ScriptProtocol.S_WINDOW);
+        }
+        assertThat(redis.exists(keys.get(KeySchema.ROLES.indexOf("quota")))).isZero();
+        // Through the store the window is computed and the acquire decided.
+        assertThat(acquireQuota(n, "y", 3).granted()).isTrue();
     }
 }

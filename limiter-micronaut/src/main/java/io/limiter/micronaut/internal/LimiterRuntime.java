@@ -6,7 +6,7 @@ import io.limiter.client.LimiterListener;
 import io.limiter.client.RedisDownPolicy;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
-import io.limiter.core.PolicyFields;
+import io.limiter.core.PolicySchema;
 import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitStore;
@@ -15,6 +15,8 @@ import io.limiter.micronaut.LimiterClientProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.naming.conventions.StringConvention;
+import io.micronaut.core.value.PropertyResolver;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,7 +39,8 @@ final class LimiterRuntime implements AutoCloseable {
     private final Map<String, Boolean> enforced = new LinkedHashMap<>();
     private final Duration commandTimeout;
 
-    LimiterRuntime(LimiterClientProperties p, List<DeclaredLimitProperties> limits, List<LimiterListener> listeners) {
+    LimiterRuntime(LimiterClientProperties p, List<DeclaredLimitProperties> limits, List<LimiterListener> listeners,
+            PropertyResolver settings) {
         String prefix = LimiterClientProperties.PREFIX + ".";
         if (p.getRedisUri() == null || p.getRedisUri().isBlank()) {
             throw new ConfigurationException(Messages.invalid(prefix + "redis-uri", null, Messages.REDIS_URI_REQUIRED));
@@ -69,10 +72,10 @@ final class LimiterRuntime implements AutoCloseable {
             if (down != null) {
                 b.redisDownPolicy(d.getName(), down);
             }
-            if (d.getPermits() != null || d.getLease() != null || d.getRate() != null || d.getPeriod() != null
-                    || d.getBurst() != null || d.getFair() != null) {
-                declared.put(d.getName(), Settings.checkField(at, () -> PolicyFields.parseText(d.getPermits(),
-                        d.getLease(), d.getRate(), d.getPeriod(), d.getBurst(), d.getFair())));
+            Map<String, Object> fields = DeclaredLimitProperties.policyFields(settings.getProperties(at,
+                    StringConvention.RAW));
+            if (!fields.isEmpty()) {
+                declared.put(d.getName(), Settings.checkField(at, () -> PolicySchema.parse(fields, true)));
                 enforced.put(d.getName(), d.isEnforce());
             }
         }

@@ -7,7 +7,6 @@ import io.limiter.core.UnknownLimitException;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.server.api.Views.LimitDetail;
 import io.limiter.server.api.Views.LimitSummary;
-import io.limiter.server.api.Views.PolicyView;
 import io.limiter.server.config.LimiterServerConfig;
 import io.limiter.server.ops.LimitSampler;
 import io.limiter.server.redis.RedisConnection;
@@ -32,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Manage limits and see their live state. Every method is non-blocking; names are checked before any key. */
@@ -83,8 +83,10 @@ public class LimitsController {
 
     @Put(uri = "/{name}", consumes = MediaType.APPLICATION_JSON)
     @Operation(summary = "Create (201) or replace (200) a limit's policy",
-            description = "Body: {\"permits\": 10, \"lease\": \"30s\", \"rate\": 100, \"period\": \"1s\", "
-                    + "\"burst\": 20}; either part or both. A rate change keeps the current token level; fewer "
+            description = "Body: the policy's fields (listed with their rules by GET /api/schema), e.g. "
+                    + "{\"permits\": 10, \"lease\": \"30s\", \"rate\": 100, \"period\": \"1s\", \"burst\": 20, "
+                    + "\"quota\": 100000, \"window\": \"day\", \"zone\": \"Europe/Berlin\"}; any combination of parts. A "
+                    + "quota keeps its count unless its window or zone changes. A rate change keeps the current token level; fewer "
                     + "permits let current holders finish and admit no one new until usage is under the new cap.")
     @SecurityRequirement(name = "bearer")
     @ApiResponse(responseCode = "201", description = "Created")
@@ -93,13 +95,14 @@ public class LimitsController {
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "No bearer token")
     @ApiResponse(responseCode = "403", description = "Wrong bearer token")
-    public CompletableFuture<HttpResponse<PolicyView>> put(@PathVariable String name, HttpHeaders headers,
-            @Body @Schema(implementation = PolicyView.class) @Nullable byte[] body) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> put(@PathVariable String name, HttpHeaders headers,
+            @Body @Schema(type = "object", description = "The policy's fields, see GET /api/schema")
+            @Nullable byte[] body) {
         LimitNames.requireValidName(name);
         PolicyBody.requireJson(headers.getAll(HttpHeaders.CONTENT_TYPE));
         LimitPolicy policy = PolicyBody.parse(body);
         return store.replacePolicy(name, policy).thenApply(r -> HttpResponse
-                .status(r.existed() ? HttpStatus.OK : HttpStatus.CREATED).body(PolicyView.of(policy)));
+                .status(r.existed() ? HttpStatus.OK : HttpStatus.CREATED).body(Views.policy(policy)));
     }
 
     @Delete("/{name}")

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.limiter.core.Durations;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterValidationException;
-import io.limiter.core.PolicyFields;
+import io.limiter.core.PolicySchema;
 import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
 import java.util.HashSet;
@@ -103,7 +103,7 @@ final class PolicyBody {
         } catch (IOException e) {
             throw new LimiterValidationException("body", new Described("unreadable"), OBJECT_RULE);
         }
-        return PolicyFields.parse(fields, false);
+        return PolicySchema.parse(fields, false);
     }
 
     private static @Nullable Object value(JsonParser p, String key, JsonToken v) throws IOException {
@@ -123,9 +123,9 @@ final class PolicyBody {
             default:
                 Described kind = kind(v);
                 p.skipChildren();
-                if (PolicyFields.NAMES.contains(key)) {
+                if (PolicySchema.NAMES.contains(key)) {
                     throw new LimiterValidationException(key, kind, key.equals("lease") || key.equals("period")
-                            ? Durations.RULE : key.equals("fair") ? PolicyFields.BOOLEAN : PolicyFields.WHOLE);
+                            ? Durations.RULE : key.equals("fair") ? PolicySchema.BOOLEAN : PolicySchema.WHOLE);
                 }
                 return kind;
         }

@@ -3,6 +3,7 @@ package io.limiter.server.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimitPolicy;
+import io.limiter.core.PolicySchema;
 import io.limiter.core.redis.Holder;
 import io.limiter.core.redis.InstanceInfo;
 import io.limiter.core.redis.LimitState;
@@ -18,17 +19,26 @@ public final class Views {
     private Views() {
     }
 
-    /** A policy; absent parts are left out. Durations are ISO-8601 ({@code PT30S}). */
+    /** A policy as JSON: its fields by name (see {@link PolicySchema}); absent parts are left out. */
+    static Map<String, Object> policy(LimitPolicy p) {
+        return PolicySchema.of(p);
+    }
+
+    /**
+     * How full one part of a limit is (see {@link PolicySchema#gauges}).
+     *
+     * @param part the part ({@code concurrency}, {@code rate}, {@code quota})
+     * @param label what is counted
+     * @param used how much is used
+     * @param max the part's capacity
+     * @param resetAt when the count starts from zero again (a quota's window end), else absent
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PolicyView(@Nullable Integer permits, @Nullable String lease, @Nullable Long rate,
-            @Nullable String period, @Nullable Long burst, @Nullable Boolean fair) {
-
-        static PolicyView of(LimitPolicy p) {
-            return new PolicyView(p.hasConcurrency() ? p.permits() : null,
-                    p.hasConcurrency() ? p.lease().toString() : null, p.hasRate() ? p.rate() : null,
-                    p.hasRate() ? p.period().toString() : null, p.hasRate() ? p.burst() : null,
-                    p.fair() ? Boolean.TRUE : null);
+    public record GaugeView(String part, String label, double used, double max, @Nullable Instant resetAt) {
+        static List<GaugeView> of(LimitState s) {
+            return PolicySchema.gauges(s).stream()
+                    .map(g -> new GaugeView(g.part(), g.label(), round(g.used()), g.max(), g.resetAt())).toList();
         }
     }
 
@@ -38,35 +48,42 @@ public final class Views {
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LimitSummary(String name, @Nullable PolicyView policy, @Nullable Long permitsInUse,
-            @Nullable Integer permitsCap, @Nullable Double tokensAvailable, @Nullable Long burst, int holders,
-            boolean saturated, @Nullable Integer waiting, @Nullable String error) {
+    public record LimitSummary(String name, @Nullable Map<String, Object> policy, @Nullable Long permitsInUse,
+            @Nullable Integer permitsCap, @Nullable Double tokensAvailable, @Nullable Long burst,
+            @Nullable Long quotaRemaining, @Nullable Instant quotaResetAt, int holders, boolean saturated,
+            @Nullable Integer waiting, @Nullable List<GaugeView> gauges, @Nullable String error) {
 
         static LimitSummary of(LimitState s) {
             LimitPolicy p = s.policy();
-            return new LimitSummary(s.name(), PolicyView.of(p), p.hasConcurrency() ? s.permitsInUse() : null,
+            return new LimitSummary(s.name(), Views.policy(p), p.hasConcurrency() ? s.permitsInUse() : null,
                     p.hasConcurrency() ? p.permits() : null, p.hasRate() ? round(s.tokens()) : null,
-                    p.hasRate() ? p.burst() : null, s.holderCount(), Views.saturated(s), p.fair() ? s.queued() : null,
-                    null);
+                    p.hasRate() ? p.burst() : null, p.hasQuota() ? s.quotaRemaining() : null,
+                    p.hasQuota() ? s.quotaResetAt() : null, s.holderCount(), Views.saturated(s),
+                    p.fair() ? s.queued() : null, GaugeView.of(s), null);
         }
 
         static LimitSummary unreadable(CorruptLimitException e) {
-            return new LimitSummary(e.limit(), null, null, null, null, null, 0, false, null, e.getMessage());
+            return new LimitSummary(e.limit(), null, null, null, null, null, null, null, 0, false, null, null,
+                    e.getMessage());
         }
     }
 
     /** One limit in full. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LimitDetail(String name, PolicyView policy, Instant readAt, @Nullable Long permitsInUse,
-            @Nullable Integer permitsCap, @Nullable Double tokensAvailable, @Nullable Long burst, boolean saturated,
-            int holderCount, List<HolderView> holders, Map<String, Long> counters, @Nullable RecentView recent) {
+    public record LimitDetail(String name, Map<String, Object> policy, Instant readAt, @Nullable Long permitsInUse,
+            @Nullable Integer permitsCap, @Nullable Double tokensAvailable, @Nullable Long burst,
+            @Nullable Long quotaUsed, @Nullable Long quotaRemaining, @Nullable Instant quotaResetAt,
+            boolean saturated, List<GaugeView> gauges, int holderCount, List<HolderView> holders,
+            Map<String, Long> counters, @Nullable RecentView recent) {
 
         static LimitDetail of(LimitState s, @Nullable LimitSampler.Rates rates) {
             LimitPolicy p = s.policy();
-            return new LimitDetail(s.name(), PolicyView.of(p), s.readAt(), p.hasConcurrency() ? s.permitsInUse() : null,
+            return new LimitDetail(s.name(), Views.policy(p), s.readAt(), p.hasConcurrency() ? s.permitsInUse() : null,
                     p.hasConcurrency() ? p.permits() : null, p.hasRate() ? round(s.tokens()) : null,
-                    p.hasRate() ? p.burst() : null, Views.saturated(s), s.holderCount(),
+                    p.hasRate() ? p.burst() : null, p.hasQuota() ? s.quotaUsed() : null,
+                    p.hasQuota() ? s.quotaRemaining() : null, p.hasQuota() ? s.quotaResetAt() : null,
+                    Views.saturated(s), GaugeView.of(s), s.holderCount(),
                     s.holders().stream().map(HolderView::of).toList(), s.counters(),
                     rates == null ? null : new RecentView(rates.grantsPerSecond(), rates.denialsPerSecond(),
                             rates.window().toMillis() / 1000.0));
@@ -153,10 +170,11 @@ public final class Views {
         LimitPolicy p = s.policy();
         boolean permitsFull = p.hasConcurrency() && s.permitsInUse() >= p.permits();
         boolean tokensEmpty = p.hasRate() && s.tokens() < 1;
-        return permitsFull || tokensEmpty;
+        boolean quotaUsedUp = p.hasQuota() && s.quotaRemaining() < 1;
+        return permitsFull || tokensEmpty || quotaUsedUp;
     }
 
-    private static double round(double tokens) {
+    static double round(double tokens) {
         return Math.round(tokens * 1000) / 1000.0;
     }
 }

@@ -2,11 +2,13 @@ package io.limiter.server.config;
 
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterValidationException;
-import io.limiter.core.PolicyFields;
+import io.limiter.core.PolicySchema;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 import io.micronaut.context.exceptions.ConfigurationException;
-import io.micronaut.core.annotation.Nullable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A limit declared in the configuration, applied at start and re-applied if it vanishes from Redis:
@@ -20,18 +22,18 @@ import io.micronaut.core.annotation.Nullable;
  *       rate: 100
  *       period: 1s
  *       burst: 20
+ *       quota: 1000000  # and window: month, zone: Europe/Berlin
  *       enforce: false   # true: overwrite a different policy found in Redis
  * </pre>
  */
-@EachProperty("limiter.limits")
+@EachProperty(DeclaredLimit.PREFIX)
 public class DeclaredLimit {
+    /** Where declared limits are configured. */
+    public static final String PREFIX = "limiter.limits";
+    /** The settings of a declared limit that are not policy fields. */
+    private static final Set<String> OWN = Set.of("enforce");
+
     private final String name;
-    private String permits;
-    private String lease;
-    private String rate;
-    private String period;
-    private String burst;
-    private String fair;
     private boolean enforce;
 
     public DeclaredLimit(@Parameter String name) {
@@ -43,70 +45,20 @@ public class DeclaredLimit {
     }
 
     /**
-     * The declared policy.
+     * The declared policy, from the limit's settings (every field of {@link PolicySchema}; anything else but
+     * {@code enforce} is refused by name).
      *
+     * @param settings the settings under {@code limiter.limits.<name>}, keys as written
      * @throws ConfigurationException naming the setting, the rule and the value
      */
-    public LimitPolicy policy() {
+    public LimitPolicy policy(Map<String, Object> settings) {
+        Map<String, Object> fields = new LinkedHashMap<>(settings);
+        fields.keySet().removeAll(OWN);
         try {
-            return PolicyFields.parseText(permits, lease, rate, period, burst, fair);
+            return PolicySchema.parse(fields, true);
         } catch (LimiterValidationException e) {
-            throw new ConfigurationException("limiter.limits." + name + "." + e.getMessage());
+            throw new ConfigurationException(PREFIX + "." + name + "." + e.getMessage());
         }
-    }
-
-    @Nullable
-    public String getPermits() {
-        return permits;
-    }
-
-    public void setPermits(@Nullable String permits) {
-        this.permits = permits;
-    }
-
-    @Nullable
-    public String getLease() {
-        return lease;
-    }
-
-    public void setLease(@Nullable String lease) {
-        this.lease = lease;
-    }
-
-    @Nullable
-    public String getRate() {
-        return rate;
-    }
-
-    public void setRate(@Nullable String rate) {
-        this.rate = rate;
-    }
-
-    @Nullable
-    public String getPeriod() {
-        return period;
-    }
-
-    public void setPeriod(@Nullable String period) {
-        this.period = period;
-    }
-
-    @Nullable
-    public String getBurst() {
-        return burst;
-    }
-
-    public void setBurst(@Nullable String burst) {
-        this.burst = burst;
-    }
-
-    @Nullable
-    public String getFair() {
-        return fair;
-    }
-
-    public void setFair(@Nullable String fair) {
-        this.fair = fair;
     }
 
     public boolean isEnforce() {

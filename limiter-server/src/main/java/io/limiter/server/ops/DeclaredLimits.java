@@ -6,6 +6,8 @@ import io.limiter.core.internal.Exceptions;
 import io.limiter.core.redis.DefineResult;
 import io.limiter.core.redis.LimitStore;
 import io.limiter.server.config.DeclaredLimit;
+import io.micronaut.core.naming.conventions.StringConvention;
+import io.micronaut.core.value.PropertyResolver;
 import io.limiter.server.config.LimiterServerConfig;
 import io.limiter.server.redis.RedisConnection;
 import io.micronaut.context.event.StartupEvent;
@@ -37,13 +39,15 @@ public class DeclaredLimits {
     private final Map<String, DeclaredLimit> declared = new LinkedHashMap<>();
     private final Map<String, LimitPolicy> policies = new LinkedHashMap<>();
 
-    public DeclaredLimits(RedisConnection redis, LimiterServerConfig config, List<DeclaredLimit> limits) {
+    public DeclaredLimits(RedisConnection redis, LimiterServerConfig config, List<DeclaredLimit> limits,
+            PropertyResolver settings) {
         this.store = redis.store();
         this.timeoutMs = config.getCommandTimeout().toMillis() * 2;
         for (DeclaredLimit d : limits) {
             io.limiter.core.LimitNames.requireValidName(d.getName());
             declared.put(d.getName(), d);
-            policies.put(d.getName(), d.policy());
+            policies.put(d.getName(), d.policy(settings.getProperties(DeclaredLimit.PREFIX + "." + d.getName(),
+                    StringConvention.RAW)));
         }
     }
 

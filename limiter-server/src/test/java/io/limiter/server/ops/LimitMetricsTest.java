@@ -20,7 +20,8 @@ class LimitMetricsTest {
     private final LimitMetrics metrics = new LimitMetrics(registry);
 
     private static LimitState state(String name, LimitPolicy policy, double tokens) {
-        return new LimitState(name, policy, Instant.EPOCH, 2, tokens, List.of(), 1, Map.of("grants", 3L), 0);
+        return new LimitState(name, policy, Instant.EPOCH, 2, tokens, List.of(), 1, Map.of("grants", 3L), 0,
+                policy.hasQuota() ? 7 : 0, policy.hasQuota() ? Instant.EPOCH.plusSeconds(90) : null);
     }
 
     private Set<String> series(String limit) {
@@ -44,6 +45,18 @@ class LimitMetricsTest {
                 .doesNotContain("limiter.permits.in.use", "limiter.permits.cap", "limiter.holders");
         assertThat(gauge("limiter.permits.cap", "c")).isEqualTo(4.0);
         assertThat(gauge("limiter.tokens.available", "r")).isEqualTo(5.5);
+    }
+
+    @Test
+    void aQuotaHasItsUsedLimitAndResetSeries() {
+        LimitPolicy quota = LimitPolicy.builder().quota(100, io.limiter.core.CalendarWindow.HOUR).build();
+        metrics.update(List.of(state("q", quota, Double.NaN)));
+        assertThat(series("q")).contains("limiter.quota.used", "limiter.quota.limit", "limiter.quota.reset.seconds")
+                .doesNotContain("limiter.permits.cap", "limiter.tokens.available");
+        assertThat(gauge("limiter.quota.used", "q")).isEqualTo(7.0);
+        assertThat(gauge("limiter.quota.limit", "q")).isEqualTo(100.0);
+        assertThat(gauge("limiter.quota.reset.seconds", "q")).isEqualTo(90.0);
+        assertThat(series("c")).doesNotContain("limiter.quota.used");
     }
 
     @Test
