@@ -25,6 +25,20 @@ export async function write(method, url, body) {
   }
 }
 
+/**
+ * GETs url as JSON: without a token first (reads are open unless the server protects them), then with this tab's
+ * token if the server asks for one. Rejects on any other failure.
+ */
+export async function read(url) {
+  let res = await fetch(url, { headers: { Accept: 'application/json' } });
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (res.status === 401 && token) {
+    res = await fetch(url, { headers: { Accept: 'application/json', Authorization: 'Bearer ' + token } });
+  }
+  if (!res.ok) throw new Error((await problem(res)).detail);
+  return res.json();
+}
+
 /** Asks for the admin token in the dialog, showing reason if given; resolves to the token, or null on cancel. */
 export function askToken(reason) {
   const dialog = $('token-dialog');

@@ -28,7 +28,16 @@ export function rate(x) {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2).replace(/\.?0+$/, '') || '0';
 }
 
-/** Tokens available: whole above 100, else one decimal. */
-export function formatTokens(t) {
-  return t >= 100 || Number.isInteger(t) ? String(Math.floor(t)) : t.toFixed(1);
+/** A gauge amount: whole numbers with thousands separators (tokens above 100 too), else one decimal. */
+export function amount(x) {
+  return x >= 100 || Number.isInteger(x) ? Math.floor(x).toLocaleString('en-US') : x.toFixed(1);
+}
+
+/** A time left in rounded words: 40 s, 12 min, 3 h, 5 d. */
+export function inWords(ms) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return s + ' s';
+  if (s < 3600 - 30) return Math.round(s / 60) + ' min';
+  if (s < 2 * 86400 - 1800) return Math.round(s / 3600) + ' h';
+  return Math.round(s / 86400) + ' d';
 }

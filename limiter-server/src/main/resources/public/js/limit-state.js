@@ -1,20 +1,20 @@
 /* The gauges, chart, rates and counters of one limit, shown on its card and in its detail view. */
 import { el } from './dom.js';
-import { formatTokens, rate } from './format.js';
+import { amount, inWords, rate } from './format.js';
 import { chart } from './chart.js';
 
 const COUNTERS = [['grants', 'Granted'], ['denials', 'Denied'], ['released', 'Released'],
   ['expired', 'Lease expired'], ['forced', 'Force-released'], ['lost_renewals', 'Lost renewals']];
 const HOT_COUNTERS = new Set(['denials', 'expired', 'lost_renewals']);
 
-/** Fills box with the state of limit l; large (the detail view) adds a taller chart and the counters. */
+/**
+ * Fills box with the state of limit l: one gauge per part the server reports (summary.gauges), the chart and the
+ * rates; large (the detail view) adds a taller chart and the counters.
+ */
 export function fillState(box, l, large) {
-  const s = l.summary;
-  const parts = [
-    gauge('Permits', 'permits', s.permitsInUse, s.permitsCap, false),
-    gauge('Tokens', 'tokens', s.tokensAvailable, s.burst, true),
-    chart(l.rates, large),
-    footer(l)];
+  const redisNow = l.readAt + (Date.now() - l.receivedAt);
+  const parts = (l.summary.gauges || []).map((g) => gauge(g, redisNow));
+  parts.push(chart(l.rates, large), footer(l));
   if (large) parts.push(counters(l.counters || {}));
   box.replaceChildren(...parts);
 }
@@ -31,27 +31,28 @@ function counters(c) {
   return box;
 }
 
-function gauge(label, key, value, cap, emptyIsBad) {
+/** How full one part is: used against max, and when it resets if the part has a window. */
+function gauge(g, redisNow) {
   const row = el('div', 'gauge');
-  row.dataset.testid = key + '-gauge';
-  row.append(el('span', 'gauge-label', label));
-  if (cap === undefined || cap === null) {
-    row.classList.add('gauge-off');
-    row.append(el('span', 'gauge-bar'), el('span', 'gauge-value muted', key === 'permits' ? 'no cap' : 'no rate'));
-    return row;
-  }
-  const ratio = cap > 0 ? Math.max(0, Math.min(1, value / cap)) : 0;
-  const level = emptyIsBad ? 1 - ratio : ratio;
+  row.dataset.testid = g.part + '-gauge';
+  row.dataset.part = g.part;
+  row.append(el('span', 'gauge-label', g.label.charAt(0).toUpperCase() + g.label.slice(1)));
+  const ratio = g.max > 0 ? Math.max(0, Math.min(1, g.used / g.max)) : 0;
   const bar = el('span', 'gauge-bar');
-  const fill = el('span', 'gauge-fill ' + (level >= 1 ? 'lvl-full' : level >= 0.75 ? 'lvl-high' : 'lvl-ok'));
+  const fill = el('span', 'gauge-fill ' + (ratio >= 1 ? 'lvl-full' : ratio >= 0.75 ? 'lvl-high' : 'lvl-ok'));
   fill.style.width = (ratio * 100).toFixed(1) + '%';
   bar.append(fill);
-  const shown = key === 'tokens' ? formatTokens(value) : String(value);
-  const text = el('span', 'gauge-value', shown + ' / ' + cap);
-  text.dataset.testid = key + '-value';
-  row.dataset.value = String(value);
-  row.dataset.cap = String(cap);
+  const text = el('span', 'gauge-value', amount(g.used) + ' / ' + amount(g.max));
+  text.dataset.testid = g.part + '-value';
+  row.dataset.value = String(g.used);
+  row.dataset.cap = String(g.max);
   row.append(bar, text);
+  if (g.resetAt) {
+    const reset = el('span', 'gauge-reset muted', 'resets in ' + inWords(Date.parse(g.resetAt) - redisNow));
+    reset.dataset.testid = g.part + '-reset';
+    reset.title = 'at ' + g.resetAt;
+    row.append(reset);
+  }
   return row;
 }
 

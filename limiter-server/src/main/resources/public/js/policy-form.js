@@ -1,13 +1,129 @@
-/* The policy form of the detail view: filled from the streamed policy, saved with PUT (which replaces it whole). */
-import { $ } from './dom.js';
+/*
+ * The policy form of the detail view, built from the server's schema (GET /api/schema): one group per part, one
+ * input per field chosen by its type, so a field added on the server needs no change here. Filled from the streamed
+ * policy and saved with PUT, which replaces the policy whole, so every field the policy has must be in the form.
+ */
+import { $, el } from './dom.js';
 import { shortDuration } from './format.js';
-import { problem, write } from './api.js';
+import { problem, read, write } from './api.js';
 import { toast } from './notify.js';
 import { limits, view } from './store.js';
 
-const POLICY_FIELDS = ['permits', 'lease', 'rate', 'period', 'burst', 'fair'];
-const DURATIONS = new Set(['lease', 'period']);
-const BOOLEANS = new Set(['fair']);
+/** The schema's fields once loaded, else null. */
+let fields = null;
+let loading = null;
+
+/** How each field type is shown, read back and sent. */
+const INPUTS = {
+  integer: {
+    build: () => textInput('numeric'),
+    show: (input, v) => { input.value = v === undefined ? '' : String(v); },
+    // A number the server can check; anything else is sent as typed, so its error names the field.
+    value: (input) => blankToUndefined(input.value, (v) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v)),
+  },
+  duration: {
+    build: () => textInput(),
+    show: (input, v) => { input.value = v === undefined ? '' : shortDuration(v); },
+    value: (input) => blankToUndefined(input.value),
+  },
+  zone: {
+    build: () => {
+      const input = textInput();
+      input.setAttribute('list', 'zones');
+      return input;
+    },
+    show: (input, v) => { input.value = v === undefined ? '' : v; },
+    value: (input) => blankToUndefined(input.value),
+  },
+  enum: {
+    build: (f) => {
+      const select = el('select');
+      select.append(el('option', '', f.default !== undefined ? 'default (' + f.default + ')' : '—'));
+      select.options[0].value = '';
+      for (const v of f.values || []) select.append(el('option', '', v));
+      return select;
+    },
+    show: (select, v) => { select.value = v === undefined ? '' : v; },
+    value: (select) => blankToUndefined(select.value),
+  },
+  boolean: {
+    build: () => {
+      const box = el('input');
+      box.type = 'checkbox';
+      return box;
+    },
+    show: (box, v) => { box.checked = v === true; },
+    value: (box) => (box.checked ? true : undefined),
+  },
+};
+
+function textInput(inputMode) {
+  const input = el('input');
+  input.autocomplete = 'off';
+  if (inputMode) input.inputMode = inputMode;
+  return input;
+}
+
+function blankToUndefined(raw, convert = (v) => v) {
+  const v = raw.trim();
+  return v === '' ? undefined : convert(v);
+}
+
+const kind = (f) => INPUTS[f.type] || INPUTS.duration;
+
+/**
+ * Loads the schema (once; again after a failure) and builds the form; onReady runs when it is built. Safe to call
+ * often: while loading or once built it does nothing.
+ */
+export function ensurePolicyForm(onReady) {
+  if (fields !== null || loading !== null) return;
+  loading = read('/api/schema').then((schema) => {
+    buildForm(schema);
+    fields = schema.fields;
+    onReady();
+  }).catch((e) => {
+    $('policy-fields').replaceChildren(el('p', 'form-error', 'Cannot load the policy fields: ' + e.message));
+  }).finally(() => {
+    loading = null;
+  });
+}
+
+function buildForm(schema) {
+  const groups = [];
+  for (const part of schema.parts) {
+    const set = el('fieldset', 'part');
+    set.dataset.part = part.name;
+    set.append(el('legend', '', part.label));
+    for (const f of schema.fields.filter((x) => x.part === part.name)) set.append(buildField(f));
+    groups.push(set);
+  }
+  if (schema.fields.some((f) => f.type === 'zone') && Intl.supportedValuesOf) {
+    const zones = el('datalist');
+    zones.id = 'zones';
+    for (const z of Intl.supportedValuesOf('timeZone')) zones.append(el('option', '', z));
+    groups.push(zones);
+  }
+  $('policy-fields').replaceChildren(...groups);
+}
+
+function buildField(f) {
+  const row = el('div', 'field' + (f.type === 'boolean' ? ' field-check' : ''));
+  const input = kind(f).build(f);
+  input.id = 'f-' + f.name;
+  input.name = f.name;
+  input.dataset.testid = 'field-' + f.name;
+  if (f.default !== undefined && input.tagName === 'INPUT' && input.type !== 'checkbox') {
+    input.placeholder = f.type === 'duration' ? shortDuration(String(f.default)) : String(f.default);
+  }
+  input.title = f.description + (f.rule ? ' (must ' + f.rule + ')' : '');
+  const label = el('label', '', f.name.charAt(0).toUpperCase() + f.name.slice(1) + (f.unit && f.unit !== f.name ? ' (' + f.unit + ')' : ''));
+  label.htmlFor = input.id;
+  const error = el('span', 'field-error');
+  error.dataset.errorFor = f.name;
+  error.dataset.testid = 'error-' + f.name;
+  row.append(label, input, error);
+  return row;
+}
 
 /** Wires the form's save, reset and edit tracking. */
 export function bindPolicyForm() {
@@ -25,13 +141,13 @@ export function bindPolicyForm() {
   });
 }
 
-/** Shows policy (of the limit name) in the form and marks it unedited. */
+/** Shows policy (of the limit name) in the form and marks it unedited; does nothing before the form is built. */
 export function fillForm(policy, name) {
+  if (fields === null) return;
   const form = $('policy-form');
-  for (const f of POLICY_FIELDS) {
-    const v = policy[f];
-    if (BOOLEANS.has(f)) form.elements[f].checked = v === true;
-    else form.elements[f].value = v === undefined || v === null ? '' : (DURATIONS.has(f) ? shortDuration(v) : String(v));
+  for (const f of fields) {
+    const v = policy[f.name];
+    kind(f).show(form.elements[f.name], v === null ? undefined : v);
   }
   view.formFor = name;
   view.formDirty = false;
@@ -40,23 +156,19 @@ export function fillForm(policy, name) {
 /** Clears the errors shown beside fields and under the form. */
 export function clearFormErrors() {
   for (const e of document.querySelectorAll('[data-error-for]')) e.textContent = '';
-  for (const f of POLICY_FIELDS) $('policy-form').elements[f].removeAttribute('aria-invalid');
+  for (const e of document.querySelectorAll('#policy-form [aria-invalid]')) e.removeAttribute('aria-invalid');
   $('form-error').hidden = true;
 }
 
 async function savePolicy(event) {
   event.preventDefault();
+  if (fields === null) return;
   const name = view.selected;
   const form = $('policy-form');
   const body = {};
-  for (const f of POLICY_FIELDS) {
-    if (BOOLEANS.has(f)) {
-      if (form.elements[f].checked) body[f] = true;
-      continue;
-    }
-    const v = form.elements[f].value.trim();
-    if (v === '') continue;
-    body[f] = /^-?\d+(\.\d+)?$/.test(v) && !DURATIONS.has(f) ? Number(v) : v;
+  for (const f of fields) {
+    const v = kind(f).value(form.elements[f.name]);
+    if (v !== undefined) body[f.name] = v;
   }
   clearFormErrors();
   $('form-status').textContent = 'Saving…';
