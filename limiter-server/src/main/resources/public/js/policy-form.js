@@ -129,10 +129,13 @@ function buildField(f) {
 export function bindPolicyForm() {
   const form = $('policy-form');
   form.addEventListener('submit', savePolicy);
-  form.addEventListener('input', () => {
+  // "change" too: a field cleared by script or automation fires no "input", and the next event would refill it.
+  const edited = () => {
     view.formDirty = true;
     $('form-status').textContent = '';
-  });
+  };
+  form.addEventListener('input', edited);
+  form.addEventListener('change', edited);
   $('policy-reset').addEventListener('click', () => {
     clearFormErrors();
     view.formDirty = false;
