@@ -72,7 +72,7 @@ class DashboardHardeningIT implements TestPropertyProvider {
             browser.navigate().refresh();
 
             String permits = wait.withMessage("the card of " + name).until(d -> d.findElement(By.cssSelector(
-                    "[data-testid=limit-card][data-limit='" + name + "'] [data-testid=permits-value]")).getText());
+                    "[data-testid=limit-card][data-limit='" + name + "'] [data-testid=concurrency-value]")).getText());
             assertThat(permits).isEqualTo("0 / 2");
             assertThat(streams.uris()).isNotEmpty().noneMatch(u -> u.contains("access_token"));
 

@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,8 +122,8 @@ class DashboardIT implements TestPropertyProvider {
 
         WebElement card = waitFor(d -> d.findElement(card(name)), "a card for " + name);
         assertThat(browser.getTitle()).contains("Distributed Limiter");
-        assertThat(text(card, "permits-value")).isEqualTo("0 / 4");
-        waitFor(d -> text(d.findElement(card(name)), "tokens-value").equals("10 / 10"), "a full bucket");
+        assertThat(text(card, "concurrency-value")).isEqualTo("0 / 4");
+        waitFor(d -> text(d.findElement(card(name)), "rate-value").equals("0 / 10"), "a full bucket (no token used)");
         assertThat(badge(name).isDisplayed()).isFalse();
     }
 
@@ -129,7 +131,7 @@ class DashboardIT implements TestPropertyProvider {
     void acquiringPermitsMovesTheGaugeAndAddsHoldersWithinTwoSecondsWithoutReload() throws InterruptedException {
         String name = define("{\"permits\": 3, \"lease\": \"30s\"}");
         open("#limit/" + name);
-        waitFor(d -> text(d.findElement(By.id("detail-state")), "permits-value").equals("0 / 3"), "an idle gauge");
+        waitFor(d -> text(d.findElement(By.id("detail-state")), "concurrency-value").equals("0 / 3"), "an idle gauge");
         js("window.__sameDocument = true;");
 
         DistributedLimiter limiter = client.limiter(name);
@@ -139,7 +141,7 @@ class DashboardIT implements TestPropertyProvider {
 
         new WebDriverWait(browser, Duration.ofSeconds(2))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
-            boolean gauge = text(d.findElement(By.id("detail-state")), "permits-value").equals("3 / 3");
+            boolean gauge = text(d.findElement(By.id("detail-state")), "concurrency-value").equals("3 / 3");
             return gauge && holderIds().equals(List.of(one.id(), two.id()));
         });
         assertThat(js("return window.__sameDocument === true;")).as("the page was not reloaded").isEqualTo(true);
@@ -153,7 +155,7 @@ class DashboardIT implements TestPropertyProvider {
                 "two grants counted");
 
         browser.findElement(By.cssSelector("[data-testid=back]")).click();
-        waitFor(d -> text(d.findElement(card(name)), "permits-value").equals("3 / 3")
+        waitFor(d -> text(d.findElement(card(name)), "concurrency-value").equals("3 / 3")
                 && "2".equals(d.findElement(card(name)).findElement(By.cssSelector("[data-testid=holder-count]"))
                         .getAttribute("data-value"))
                 && badge(name).isDisplayed(), "the card of " + name + " full, with 2 holders and the badge");
@@ -226,10 +228,74 @@ class DashboardIT implements TestPropertyProvider {
                 "the save confirmed");
         assertThat(errorText("lease")).isEmpty();
         browser.findElement(By.cssSelector("[data-testid=back]")).click();
-        waitFor(d -> text(d.findElement(card(name)), "permits-value").equals("0 / 8"), "the card with the new cap");
+        waitFor(d -> text(d.findElement(card(name)), "concurrency-value").equals("0 / 8"), "the card with the new cap");
         @SuppressWarnings("unchecked")
         Map<String, Object> policy = (Map<String, Object>) api.get("/api/limits/" + name).map().get("policy");
         assertThat(policy).containsEntry("permits", 8).containsEntry("lease", "PT20S");
+    }
+
+    @Test
+    void savingAFairLimitFromTheFormKeepsItFair() {
+        String name = define("{\"permits\": 3, \"lease\": \"30s\", \"fair\": true}");
+        open("#limit/" + name);
+        WebElement permits = waitFor(d -> {
+            WebElement f = d.findElement(By.cssSelector("[data-testid=field-permits]"));
+            return "3".equals(f.getAttribute("value")) ? f : null;
+        }, "the form filled from the policy");
+        assertThat(field("fair").isSelected()).as("fair shown as set").isTrue();
+
+        permits.clear();
+        permits.sendKeys("5");
+        save();
+        enterToken(Api.TOKEN);
+        waitFor(d -> d.findElement(By.cssSelector("[data-testid=form-status]")).getText().equals("Saved"),
+                "the save confirmed");
+
+        // PUT replaces the whole policy: a form that left out a field would have cleared it.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> policy = (Map<String, Object>) api.get("/api/limits/" + name).map().get("policy");
+        assertThat(policy).containsEntry("permits", 5).containsEntry("lease", "PT30S").containsEntry("fair", true);
+    }
+
+    @Test
+    void aQuotaLimitShowsItsGaugeAndWhenItResets() {
+        String name = define("{\"quota\": 10000, \"window\": \"day\", \"zone\": \"UTC\"}");
+        hold(client.limiter(name).acquire(3, Duration.ofSeconds(5)));
+        open("");
+
+        waitFor(d -> text(d.findElement(card(name)), "quota-value").equals("3 / 10,000"), "the quota gauge");
+        String resets = text(browser.findElement(card(name)), "quota-reset");
+        // Midnight UTC, from the server's reset time and Redis time, in rounded words (the page read a few seconds
+        // before this REST read, so it may round a few seconds more).
+        Map<String, Object> detail = api.get("/api/limits/" + name).map();
+        Instant resetAt = Instant.parse((String) detail.get("quotaResetAt"));
+        Instant readAt = Instant.parse((String) detail.get("readAt"));
+        assertThat(resetAt).isEqualTo(readAt.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1)
+                .atStartOfDay(ZoneOffset.UTC).toInstant());
+        Duration left = Duration.between(readAt, resetAt);
+        assertThat(resets).isIn("resets in " + inWords(left), "resets in " + inWords(left.plusSeconds(10)));
+
+        open("#limit/" + name);
+        waitFor(d -> "10000".equals(field("quota").getAttribute("value")), "the form filled from the policy");
+        assertThat(field("window").getAttribute("value")).isEqualTo("day");
+        assertThat(field("zone").getAttribute("value")).isEqualTo("UTC");
+        assertThat(field("permits").getAttribute("value")).isEmpty();
+        assertThat(text(browser.findElement(By.id("detail-state")), "quota-reset")).startsWith("resets in ");
+    }
+
+    /** What the page shows for a time left, in the same rounding (a test a second from a unit's edge may differ). */
+    private static String inWords(Duration left) {
+        long s = Math.round(left.toMillis() / 1000.0);
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600 - 30) {
+            return Math.round(s / 60.0) + " min";
+        }
+        if (s < 2 * 86400 - 1800) {
+            return Math.round(s / 3600.0) + " h";
+        }
+        return Math.round(s / 86400.0) + " d";
     }
 
     /**

@@ -72,7 +72,7 @@ class DashboardProtectedReadsIT implements TestPropertyProvider {
             browser.findElement(By.cssSelector("[data-testid=token-ok]")).click();
 
             String permits = wait.withMessage("the card of " + name).until(d -> d.findElement(By.cssSelector(
-                    "[data-testid=limit-card][data-limit='" + name + "'] [data-testid=permits-value]")).getText());
+                    "[data-testid=limit-card][data-limit='" + name + "'] [data-testid=concurrency-value]")).getText());
             assertThat(permits).isEqualTo("0 / 2");
             assertThat(browser.findElement(By.cssSelector("[data-testid=banner]")).isDisplayed()).isFalse();
         } finally {

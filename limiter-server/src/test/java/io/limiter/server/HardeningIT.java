@@ -19,9 +19,15 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -345,7 +351,7 @@ class HardeningIT implements TestPropertyProvider {
 
     // 11. Hardening headers on every page.
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/app.js", "/api/limits", "/api/limits/nosuch", "/health"})
+    @ValueSource(strings = {"/", "/js/main.js", "/api/limits", "/api/limits/nosuch", "/health"})
     void everyResponseCarriesTheSecurityHeaders(String path) {
         RawHttp.Response r = raw("GET " + path + " HTTP/1.1\r\nHost: x", "");
         assertThat(r.header("Content-Security-Policy")).isEqualTo(SecurityHeadersFilter.CONTENT_SECURITY_POLICY);
@@ -357,11 +363,46 @@ class HardeningIT implements TestPropertyProvider {
     @Test
     void theDashboardLoadsNothingFromElsewhereAndSendsItsTokenOnlyWhenReadsAreProtected() {
         String page = api.get("/").body();
-        String script = api.get("/app.js").body();
-        assertThat(List.of(page, script)).allSatisfy(s -> assertThat(s)
+        Map<String, String> scripts = dashboardModules(page);
+        List<String> texts = new ArrayList<>(scripts.values());
+        texts.add(page);
+        assertThat(texts).allSatisfy(s -> assertThat(s)
                 .doesNotContainPattern("(src|href|url)\\s*[=(]\\s*[\"']?(https?:)?//")
                 .doesNotContainPattern("(fetch|EventSource)\\(\\s*['\"](https?:)?//")
                 .doesNotContain("<script>").doesNotContain(" onclick=").doesNotContain("style=\""));
-        assertThat(script).contains("const token = view.readsProtected ? sessionStorage.getItem(TOKEN_KEY) : null;");
+        assertThat(scripts.get("/js/stream.js"))
+                .contains("const token = view.readsProtected ? sessionStorage.getItem(TOKEN_KEY) : null;");
+    }
+
+    /**
+     * The page's module scripts, found by following its {@code <script type="module">} and every module's relative
+     * imports: each is served with a JavaScript content type (a browser refuses a module otherwise, and nosniff
+     * forbids guessing) and the security headers. Path -> text.
+     */
+    private Map<String, String> dashboardModules(String page) {
+        Matcher entry = Pattern.compile("<script type=\"module\" src=\"([^\"]+)\"></script>").matcher(page);
+        assertThat(entry.find()).as("a module script in the page").isTrue();
+        Map<String, String> modules = new LinkedHashMap<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(entry.group(1)));
+        Pattern imports = Pattern.compile("(?m)^import [^;]*? from '(\\./[\\w-]+\\.js)';$");
+        while (!todo.isEmpty()) {
+            String path = todo.pop();
+            if (modules.containsKey(path)) {
+                continue;
+            }
+            RawHttp.Response r = raw("GET " + path + " HTTP/1.1\r\nHost: x", "");
+            assertThat(r.status()).as(path).isEqualTo(200);
+            // Either name is a JavaScript MIME type to the HTML standard; Micronaut sends application/javascript.
+            assertThat(r.header("Content-Type")).as(path).matches("(text|application)/javascript(;.*)?");
+            assertThat(r.header("Content-Security-Policy")).isEqualTo(SecurityHeadersFilter.CONTENT_SECURITY_POLICY);
+            modules.put(path, r.body());
+            Matcher m = imports.matcher(r.body());
+            String dir = path.substring(0, path.lastIndexOf('/') + 1);
+            while (m.find()) {
+                todo.push(dir + m.group(1).substring(2));
+            }
+        }
+        assertThat(modules).containsKeys("/js/main.js", "/js/stream.js", "/js/policy-form.js");
+        return modules;
     }
 }
