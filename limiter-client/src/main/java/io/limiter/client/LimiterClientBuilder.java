@@ -151,4 +151,9 @@ public final class LimiterClientBuilder {
         }
         return d;
     }
+
+    /** The instance id used when none is set: {@code host:pid} of this process. */
+    public static String defaultInstanceId() {
+        return ClientConfig.defaultInstanceId();
+    }
 }

@@ -95,7 +95,7 @@ public final class DemoWorker implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         String uri = args.length > 0 ? args[0] : System.getenv().getOrDefault("LIMITER_REDIS_URI",
                 "redis://127.0.0.1:6379");
-        String id = args.length > 1 ? args[1] : "demo-" + io.limiter.client.internal.ClientConfig.defaultInstanceId();
+        String id = args.length > 1 ? args[1] : "demo-" + io.limiter.client.LimiterClientBuilder.defaultInstanceId();
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String prefix = System.getenv().getOrDefault("LIMITER_KEY_PREFIX", "limiter");
         DemoWorker w = new DemoWorker(uri, prefix, id, threads);
