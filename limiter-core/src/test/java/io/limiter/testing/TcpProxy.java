@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP proxy in front of one port, to cut one client off from Redis while everyone else still reaches
@@ -20,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean partitioned;
     private volatile boolean closed;
 
@@ -46,6 +48,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public String uri() {
         return "redis://127.0.0.1:" + port();
+    }
+
+    /** How many client connections the proxy accepted so far. */
+    public int accepted() {
+        return accepted.get();
     }
 
     /** From now on, bytes in either direction are held back. */
@@ -79,6 +86,7 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                accepted.incrementAndGet();
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2000);
                 sockets.add(client);

@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>One shared command connection (Lettuce pipelines concurrent commands on it; in a cluster one per node) and
- * pub/sub, opened lazily and reopened after a failed connect; once open, Lettuce reconnects by itself (at most
- * 1 s between attempts). After a pub/sub reconnect, or when a cluster shard moves to another node, every channel
+ * pub/sub (on a cluster, a pub/sub connection to every master), opened lazily, together, on the first command, and
+ * reopened after a failed connect; once open, Lettuce reconnects by itself (at most 1 s between attempts). After a
+ * pub/sub reconnect, or when a cluster shard moves to another node, every channel
  * is subscribed again and its listeners receive an empty message: notifications may have been missed, so
  * waiters should look again. Thread-safe.
  */

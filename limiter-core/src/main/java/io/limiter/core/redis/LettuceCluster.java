@@ -52,8 +52,11 @@ final class LettuceCluster implements LettuceTopology {
         this.client = client;
         this.backend = backend;
         // Lettuce connects asynchronously only once it knows the topology, so load that first.
+        // The pub/sub connection and its node connection to every master open right after the first command
+        // connection (see preconnect), not on the first subscription.
         this.commands = new LazyConnection<>(() -> client.refreshPartitionsAsync().toCompletableFuture()
-                .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8)));
+                .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8))
+                .whenComplete((c, e) -> preconnect()));
         this.pubsub = new LazyConnection<>(() -> client.refreshPartitionsAsync().toCompletableFuture()
                 .thenCompose(loaded -> client.connectPubSubAsync(StringCodec.UTF8)));
         this.reconnects = new RedisConnectionStateListener() {
@@ -97,6 +100,23 @@ final class LettuceCluster implements LettuceTopology {
             log.debug("closing Redis Cluster connections", e);
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /**
+     * Opens the pub/sub connection and its node connection to every master, listening there. A limit's first
+     * waiters queue until its channel is subscribed; opening these connections then (a topology load, a connection,
+     * then one to the owning master) took seconds on a cold client of a loaded machine, a subscription over open
+     * connections is one {@code SSUBSCRIBE}. Failures are left to the first subscription, which opens them again.
+     */
+    private void preconnect() {
+        pubsub.get().thenAccept(ps -> {
+            for (RedisClusterNode node : ps.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    RedisURI at = node.getUri();
+                    ps.getConnectionAsync(at.getHost(), at.getPort()).thenAccept(this::listen);
+                }
+            }
+        });
     }
 
     private void rehome() {
