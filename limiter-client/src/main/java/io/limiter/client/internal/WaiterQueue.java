@@ -52,6 +52,12 @@ final class WaiterQueue {
 
     /** Longest wait a retry-after hint arms (a later one just means: look again then). */
     static final Duration MAX_HINT = Duration.ofHours(1);
+    /**
+     * After a hand-off that left room, how long the sleepers wait before trying on their own: the same call published
+     * the room to every instance (this one included), so the message wakes them on equal terms with the others; the
+     * timer only covers a lost message. Retrying at once instead let the sharing process take back what it shared.
+     */
+    static final Duration SHARED_ROOM_BACKSTOP = Duration.ofMillis(100);
 
     private final String name;
     private final Clock clock;
@@ -234,7 +240,7 @@ final class WaiterQueue {
         // cannot keep a non-fair cap to itself.
         boolean wakeNext = roomLeft && hasSleeper() && attempting == 0 && !handOff;
         if (!wakeNext && hasSleeper()) {
-            armTimer(retryAfter);
+            armTimer(handOff && roomLeft ? SHARED_ROOM_BACKSTOP : retryAfter);
         }
         return wakeNext;
     }

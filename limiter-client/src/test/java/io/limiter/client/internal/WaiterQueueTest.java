@@ -271,6 +271,23 @@ class WaiterQueueTest {
     }
 
     @Test
+    void roomLeftAfterAHandOffIsLeftToThePublishedMessageNotRetakenByTheTimer() {
+        List<Waiter> ws = asleep(5_000);
+        List<Waiter> chosen = queue.handOff(1);
+        assertThat(chosen).containsExactly(ws.get(0));
+        attempts.clear();
+        // Granted with room left (retry hint 0): the room was published to every instance.
+        assertThat(queue.granted(ws.get(0), true, true, Duration.ZERO)).isFalse();
+        clock.advanceMillis(50);
+        assertThat(attempts).as("no local retry racing the other instances for the shared room").isEmpty();
+        queue.wakeOne(); // the published message arrives here too: one sleeper tries, like everywhere else
+        assertThat(attempts).containsExactly(ws.get(1));
+        attempts.clear();
+        clock.advanceMillis(WaiterQueue.SHARED_ROOM_BACKSTOP.toMillis());
+        assertThat(attempts).as("a lost message costs at most the backstop").containsExactly(ws.get(2));
+    }
+
+    @Test
     void handOffTakesTheOldestSleepersAndEveryFewBatchesNone() {
         List<Waiter> ws = asleep(500);
         assertThat(queue.handOff(2)).containsExactly(ws.get(0), ws.get(1));
