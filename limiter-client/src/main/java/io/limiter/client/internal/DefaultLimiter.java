@@ -49,6 +49,12 @@ final class DefaultLimiter implements DistributedLimiter {
     private final Attempts attempts;
     /** Whether the limit is fair, as last answered by Redis. */
     private volatile boolean fair;
+    /**
+     * Whether any answer told the policy yet. Until then the waiter queue treats the limit as fair (every waiter asks
+     * at once, no hand-offs): a waiter put to sleep on the guess "not fair" would get its ticket after a later waiter
+     * that asked once the answer said "fair", breaking the call order of a fair limit.
+     */
+    private volatile boolean policyKnown;
 
     DefaultLimiter(String name, DefaultLimiterClient client) {
         this.name = name;
@@ -183,6 +189,7 @@ final class DefaultLimiter implements DistributedLimiter {
         if (policy != null) {
             fallback.learn(policy);
             fair = policy.fair();
+            policyKnown = policy.policy().isPresent();
         }
     }
 
@@ -247,7 +254,7 @@ final class DefaultLimiter implements DistributedLimiter {
 
         @Override
         public boolean fair() {
-            return fair;
+            return fair || !policyKnown;
         }
 
         @Override
