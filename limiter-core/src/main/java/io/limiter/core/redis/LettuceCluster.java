@@ -56,7 +56,11 @@ final class LettuceCluster implements LettuceTopology {
         // connection (see preconnect), not on the first subscription.
         this.commands = new LazyConnection<>(() -> client.refreshPartitionsAsync().toCompletableFuture()
                 .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8))
-                .whenComplete((c, e) -> preconnect()));
+                .whenComplete((c, e) -> {
+                    if (e == null) {
+                        preconnect();
+                    }
+                }));
         this.pubsub = new LazyConnection<>(() -> client.refreshPartitionsAsync().toCompletableFuture()
                 .thenCompose(loaded -> client.connectPubSubAsync(StringCodec.UTF8)));
         this.reconnects = new RedisConnectionStateListener() {

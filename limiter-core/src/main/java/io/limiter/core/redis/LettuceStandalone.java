@@ -31,13 +31,16 @@ final class LettuceStandalone implements LettuceTopology {
         this.backend = backend;
         this.pubsub = new LazyConnection<>(() -> client.connectPubSubAsync(StringCodec.UTF8, uri)
                 .toCompletableFuture().thenApply(this::listen));
-        // The pub/sub connection opens beside the first command connection (a failed open is retried by the first
-        // subscription): a limit's first waiters queue until its channel is subscribed, and opening a connection
-        // then took seconds on a cold client of a loaded machine, where one SUBSCRIBE takes milliseconds.
-        this.commands = new LazyConnection<>(() -> {
-            pubsub.get();
-            return client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
-        });
+        // The pub/sub connection opens once the first command connection is up (a failed open is retried by the
+        // first subscription; a refused command connection, e.g. a wrong password, is not tried twice): a limit's
+        // first waiters queue until its channel is subscribed, and opening a connection then took seconds on a cold
+        // client of a loaded machine, where one SUBSCRIBE takes milliseconds.
+        this.commands = new LazyConnection<>(() -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
+                .whenComplete((c, e) -> {
+                    if (e == null) {
+                        pubsub.get();
+                    }
+                }));
         this.reconnects = new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
