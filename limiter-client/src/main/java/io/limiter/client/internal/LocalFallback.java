@@ -124,14 +124,15 @@ final class LocalFallback {
                     return; // a local close drains again
                 }
                 if (!quotaAllows(next.weight)) {
-                    return; // the local share of this window is used up: waiters time out (a new window drains)
+                    arm(TimeUnit.MILLISECONDS.toNanos(Math.max(1, quotaEndMs - System.currentTimeMillis())));
+                    return; // the local share of this window is used up: the next window drains the waiters
                 }
                 waitNanos = takeTokens(next.weight);
                 if (waitNanos > 0) {
                     arm(waitNanos);
                     return;
                 }
-                takeQuota(next.weight);
+                quotaUsed += next.weight;
                 waiting.pollFirst();
                 inUse += next.weight;
             }
@@ -162,10 +163,6 @@ final class LocalFallback {
         }
         long share = Math.max(1, p.quota() / Math.max(1, limiter.client().liveInstances()));
         return quotaUsed + weight <= share;
-    }
-
-    private void takeQuota(int weight) {
-        quotaUsed += weight;
     }
 
     /** Takes tokens from the local bucket; returns 0, or the nanos until enough are there. */
