@@ -14,15 +14,29 @@ import java.util.concurrent.CompletableFuture;
  * release wakes one waiter. {@code tryAcquire} never waits and may overtake waiters.
  *
  * <p>Errors: {@link io.limiter.core.UnknownLimitException} if the limit is not defined,
- * {@link io.limiter.core.LimiterValidationException} for a weight below 1 or above what the policy allows,
+ * {@link io.limiter.core.LimiterValidationException} for a weight below 1 or above what the policy allows, for
+ * a keyed limit acquired without a key (field {@code key}), or a key of a limit that is not keyed,
  * {@link io.limiter.core.LimiterUnavailableException} if Redis cannot be reached within the client's timeouts,
  * {@link io.limiter.core.LimiterClosedException} once the client is closed (also for an acquire still waiting when
  * {@code close()} ran).
  */
 public interface DistributedLimiter {
 
-    /** The limit's name. */
+    /** The limit's name (for a key of a keyed limit, the keyed limit's name). */
     String name();
+
+    /** The key, for a key of a keyed limit ({@link #forKey}); else empty. */
+    Optional<String> key();
+
+    /**
+     * One key of this keyed limit (a tenant, a user, an API key): a limit of its own under the keyed limit's policy,
+     * whose state appears in Redis on first use and vanishes when idle. Cheap: no round trip, and the same key gives
+     * the same object while it is in use. A key is any text of 1 to 256 bytes of UTF-8 without control characters.
+     *
+     * @throws io.limiter.core.LimiterValidationException (field {@code key}) for an invalid key, or if this is
+     *         already a key
+     */
+    DistributedLimiter forKey(String key);
 
     /**
      * How many permits of this limit this process holds now (the "is anything running" check). Counts permits, not

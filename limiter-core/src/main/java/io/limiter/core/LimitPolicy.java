@@ -69,6 +69,7 @@ public final class LimitPolicy {
     private final CalendarWindow window;
     private final ZoneId zone;
     private final boolean fair;
+    private final boolean keyed;
 
     private LimitPolicy(Builder b) {
         this.permits = b.permits;
@@ -80,6 +81,7 @@ public final class LimitPolicy {
         this.window = b.quota > 0 ? (b.window != null ? b.window : DEFAULT_WINDOW) : null;
         this.zone = b.quota > 0 ? (b.zone != null ? b.zone : DEFAULT_ZONE) : null;
         this.fair = b.fair;
+        this.keyed = b.keyed;
     }
 
     /** A new builder with nothing set. */
@@ -99,7 +101,7 @@ public final class LimitPolicy {
         if (hasQuota()) {
             b.quota(quota, window).zone(zone);
         }
-        return b.fair(fair);
+        return b.fair(fair).keyed(keyed);
     }
 
     /** True when this policy caps how many permits are in use at once. */
@@ -166,6 +168,14 @@ public final class LimitPolicy {
         return fair;
     }
 
+    /**
+     * True when the limit is a family of keys (a tenant, a user, an API key): each key gets this policy's caps of its
+     * own, its state appears on first use and vanishes when idle, and the limit is only acquired through a key.
+     */
+    public boolean keyed() {
+        return keyed;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -176,13 +186,14 @@ public final class LimitPolicy {
         }
         LimitPolicy other = (LimitPolicy) o;
         return permits == other.permits && rate == other.rate && burst == other.burst && fair == other.fair
+                && keyed == other.keyed
                 && Objects.equals(lease, other.lease) && Objects.equals(period, other.period)
                 && quota == other.quota && window == other.window && Objects.equals(zone, other.zone);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(permits, lease, rate, period, burst, fair, quota, window, zone);
+        return Objects.hash(permits, lease, rate, period, burst, fair, keyed, quota, window, zone);
     }
 
     @Override
@@ -206,6 +217,9 @@ public final class LimitPolicy {
         if (fair) {
             s.append(", fair");
         }
+        if (keyed) {
+            s.append(", keyed");
+        }
         return s.append('}').toString();
     }
 
@@ -223,6 +237,7 @@ public final class LimitPolicy {
         private CalendarWindow window;
         private ZoneId zone;
         private boolean fair;
+        private boolean keyed;
 
         private Builder() {
         }
@@ -257,6 +272,12 @@ public final class LimitPolicy {
         /** Serve waiters from every instance in arrival order (see {@link LimitPolicy#fair()}); default false. */
         public Builder fair(boolean fair) {
             this.fair = fair;
+            return this;
+        }
+
+        /** Make the limit a family of keys, one cap per key (see {@link LimitPolicy#keyed()}); default false. */
+        public Builder keyed(boolean keyed) {
+            this.keyed = keyed;
             return this;
         }
 

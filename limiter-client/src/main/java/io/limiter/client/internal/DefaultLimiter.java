@@ -2,6 +2,7 @@ package io.limiter.client.internal;
 
 import io.limiter.client.DistributedLimiter;
 import io.limiter.client.Permit;
+import io.limiter.core.LimitKeys;
 import io.limiter.core.LimiterClosedException;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterValidationException;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
 final class DefaultLimiter implements DistributedLimiter {
     private static final Logger log = LoggerFactory.getLogger(DefaultLimiter.class);
 
+    /** The name the limit's state lives under in Redis: the limit's, or for a key of a keyed limit the key's. */
     private final String name;
+    /** The key, for a key of a keyed limit; else null. */
+    private final String key;
     private final DefaultLimiterClient client;
     private final Clock clock;
     private final LimitRecovery recovery;
@@ -58,9 +62,11 @@ final class DefaultLimiter implements DistributedLimiter {
 
     DefaultLimiter(String name, DefaultLimiterClient client) {
         this.name = name;
+        this.key = LimitKeys.isKeyName(name) ? LimitKeys.keyOf(name) : null;
         this.client = client;
         this.clock = client.clock();
-        this.recovery = LimitRecovery.of(name, client);
+        // A key vanishing means its keyed limit did: recovery defines that one again (if this client defined it).
+        this.recovery = LimitRecovery.of(key != null ? LimitKeys.familyOf(name) : name, client);
         this.renewer = new LeaseRenewer(new RenewerHost(), clock);
         this.fallback = new LocalFallback(this);
         this.health = client.newHealth(name);
@@ -111,7 +117,35 @@ final class DefaultLimiter implements DistributedLimiter {
 
     @Override
     public String name() {
+        return key != null ? LimitKeys.familyOf(name) : name;
+    }
+
+    @Override
+    public Optional<String> key() {
+        return Optional.ofNullable(key);
+    }
+
+    @Override
+    public DistributedLimiter forKey(String key) {
+        if (this.key != null) {
+            throw new LimiterValidationException("key", key, "be given once: " + this + " is already a key");
+        }
+        return client.keyLimiter(name, key);
+    }
+
+    /** The name this limit's state lives under in Redis. */
+    String storeName() {
         return name;
+    }
+
+    /** Whether nothing is held, waiting or in flight here: a key's limiter may then be dropped. */
+    boolean idle() {
+        return renewer.size() == 0 && queue.size() == 0 && dispatcher.idle();
+    }
+
+    /** A key's limiter dropped while idle: its subscription is closed (a later use subscribes again). */
+    void detach() {
+        channel.close();
     }
 
     DefaultLimiterClient client() {
@@ -120,14 +154,15 @@ final class DefaultLimiter implements DistributedLimiter {
 
     @Override
     public Permit acquire(int weight, Duration timeout) {
-        return Futures.await(start(weight, timeout, false), "a permit of limit '" + name + "'", Permit::releaseAsync);
+        return Futures.await(start(weight, timeout, false), "a permit of limit " + LimitKeys.describe(name),
+                Permit::releaseAsync);
     }
 
     @Override
     public Optional<Permit> tryAcquire(int weight) {
         try {
-            return Optional.of(Futures.await(start(weight, Duration.ZERO, true), "a permit of limit '" + name + "'",
-                    Permit::releaseAsync));
+            return Optional.of(Futures.await(start(weight, Duration.ZERO, true), "a permit of limit "
+                    + LimitKeys.describe(name), Permit::releaseAsync));
         } catch (Attempts.NoPermitNow | LimiterTimeoutException none) {
             return Optional.empty();
         }
@@ -232,7 +267,7 @@ final class DefaultLimiter implements DistributedLimiter {
 
     @Override
     public String toString() {
-        return "DistributedLimiter{" + name + "}";
+        return key != null ? "DistributedLimiter{" + name() + ", key " + key + "}" : "DistributedLimiter{" + name + "}";
     }
 
     /** The queue's attempts go through {@link Attempts}; its ticket events to {@link FairTickets}. */

@@ -2,6 +2,7 @@ package io.limiter.client.internal;
 
 import io.limiter.client.DistributedLimiter;
 import io.limiter.client.LimiterClient;
+import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterClosedException;
@@ -38,6 +39,8 @@ public final class DefaultLimiterClient implements LimiterClient {
     private final Executor callbacks;
     private final ExecutorService ownedCallbacks;
     private final ConcurrentMap<String, DefaultLimiter> limiters = new ConcurrentHashMap<>();
+    /** The keys of keyed limits in use here, by the name their state lives under; idle ones are dropped. */
+    private final ConcurrentMap<String, DefaultLimiter> keys = new ConcurrentHashMap<>();
     private final InstanceInfo self;
     private final Listeners listeners;
     /** Limits whose Redis node is known to be unreachable now. */
@@ -69,11 +72,46 @@ public final class DefaultLimiterClient implements LimiterClient {
                 Instant.now(), Instant.EPOCH);
         timer.scheduleWithFixedDelay(() -> heartbeat(false), 0, config.heartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::dropIdleKeys, KEY_IDLE.toMillis(), KEY_IDLE.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** How often the limiters of idle keys are dropped (so a million keys used once cost nothing here). */
+    static final java.time.Duration KEY_IDLE = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Drops the limiters of keys with nothing held, waiting or in flight; the next {@code forKey} makes a new one.
+     * A caller still holding a dropped one may go on using it.
+     */
+    void dropIdleKeys() {
+        keys.values().removeIf(l -> {
+            if (l.idle()) {
+                l.detach();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** The limiter of {@code key} of keyed limit {@code family}. */
+    DistributedLimiter keyLimiter(String family, String key) {
+        if (closed) {
+            throw new LimiterClosedException(LimiterClosedException.CLIENT_CLOSED);
+        }
+        return keys.computeIfAbsent(LimitKeys.nameOf(family, key), n -> new DefaultLimiter(n, this));
+    }
+
+    /** Number of key limiters kept now (for tests). */
+    int keyLimiters() {
+        return keys.size();
     }
 
     private CompletableFuture<Void> heartbeat(boolean leave) {
         long held = 0;
         for (DefaultLimiter l : limiters.values()) {
+            held += l.heldWeight();
+        }
+        for (DefaultLimiter l : keys.values()) {
             held += l.heldWeight();
         }
         InstanceInfo now = new InstanceInfo(self.id(), self.host(), self.pid(), held, self.startedAt(), Instant.EPOCH);
@@ -141,6 +179,9 @@ public final class DefaultLimiterClient implements LimiterClient {
 
     private void closeNow() {
         for (DefaultLimiter l : limiters.values()) {
+            l.shutdown();
+        }
+        for (DefaultLimiter l : keys.values()) {
             l.shutdown();
         }
         try {

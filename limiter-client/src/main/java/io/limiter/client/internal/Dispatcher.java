@@ -127,6 +127,11 @@ final class Dispatcher {
         return done;
     }
 
+    /** Whether nothing is queued, in flight or pending here. */
+    synchronized boolean idle() {
+        return acquires.isEmpty() && inFlight == 0 && releases.size() == 0;
+    }
+
     /** Number of releases (and compensations) not answered yet. */
     int pendingReleases() {
         return releases.size();

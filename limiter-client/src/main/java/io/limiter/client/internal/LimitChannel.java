@@ -52,6 +52,7 @@ final class LimitChannel {
     synchronized void close() {
         if (subscription != null) {
             subscription.thenAccept(RedisBackend.Subscription::close);
+            subscription = null;
         }
     }
 }

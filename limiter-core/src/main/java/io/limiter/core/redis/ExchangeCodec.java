@@ -11,6 +11,7 @@ import static io.limiter.core.redis.ScriptProtocol.X_RELEASED;
 import static io.limiter.core.redis.ScriptProtocol.X_RESULTS;
 
 import io.limiter.core.CorruptLimitException;
+import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterValidationException;
@@ -35,7 +36,18 @@ final class ExchangeCodec {
     record Encoded(List<String> args, List<Integer> groupSizes) {
     }
 
-    static Encoded encode(ExchangeRequest request, String window) {
+    /** The arguments' tail for a named limit. */
+    static final List<String> NAMED = List.of("");
+
+    /** The arguments' tail for a key of a keyed limit: its family's policy as read ({@code flat}; empty if none). */
+    static List<String> keyed(List<String> flat) {
+        List<String> tail = new ArrayList<>(1 + flat.size());
+        tail.add("k");
+        tail.addAll(flat);
+        return tail;
+    }
+
+    static Encoded encode(ExchangeRequest request, String window, List<String> tail) {
         List<String> releases = request.releases();
         List<AcquireRequest> acquires = request.acquires();
         List<String> args = new ArrayList<>(7 + releases.size() + 3 * acquires.size());
@@ -67,6 +79,7 @@ final class ExchangeCodec {
             i += n;
         }
         args.set(countAt, Integer.toString(groupSizes.size()));
+        args.addAll(tail);
         return new Encoded(args, groupSizes);
     }
 
@@ -140,7 +153,11 @@ final class ExchangeCodec {
             } else if (status == ScriptProtocol.S_WINDOW) {
                 one = NEEDS_WINDOW;
             } else if (status == ScriptProtocol.S_UNKNOWN || status == ScriptProtocol.S_DELETED) {
-                one = new UnknownLimitException(name, status == ScriptProtocol.S_DELETED);
+                one = new UnknownLimitException(LimitKeys.isKeyName(name) ? LimitKeys.familyOf(name) : name,
+                        status == ScriptProtocol.S_DELETED);
+            } else if (status == ScriptProtocol.S_KEYED) {
+                one = new LimiterValidationException("key", null, "be given: limit '" + name
+                        + "' is keyed (acquire through one of its keys)");
             } else if (status == ScriptProtocol.S_TOO_HEAVY) {
                 one = new LimiterValidationException("weight", weight,
                         "be at most " + a.get(R_REASON) + " (what limit '" + name + "' allows at once)");

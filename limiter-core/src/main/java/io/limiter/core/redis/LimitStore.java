@@ -2,9 +2,11 @@ package io.limiter.core.redis;
 
 import io.limiter.core.CorruptLimitException;
 import io.limiter.core.InvalidPolicyException;
+import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterException;
+import io.limiter.core.LimiterValidationException;
 import io.limiter.core.PolicySchema;
 import io.limiter.core.UnknownLimitException;
 import io.limiter.core.internal.Exceptions;
@@ -36,10 +38,20 @@ public final class LimitStore {
     /** The last policy each limit's exchange read, decoded once per change. */
     private final Map<String, ExchangeCodec.Decoded> policies = new ConcurrentHashMap<>();
     private final QuotaWindows windows = new QuotaWindows(System::currentTimeMillis);
+    /** The policies of the keyed limits whose keys this store was asked about. */
+    private final FamilyPolicies families;
 
     public LimitStore(RedisBackend backend, KeySchema keys) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.families = new FamilyPolicies(this::readFamily, System::nanoTime);
+    }
+
+    private CompletableFuture<FamilyPolicies.Family> readFamily(String family) {
+        return backend.eval(Script.POLICY, keysOf(family), List.of()).thenApply(reply -> {
+            List<?> r = list(reply);
+            return FamilyPolicies.Family.of(family, list(r.get(0)), !"".equals(String.valueOf(r.get(1))));
+        });
     }
 
     public KeySchema keySchema() {
@@ -57,11 +69,37 @@ public final class LimitStore {
      * them again one by one. Grants stay exact and in order.
      */
     public CompletableFuture<ExchangeResult> exchange(ExchangeRequest request) {
-        String name = LimitNames.requireValidName(request.limit());
-        ExchangeCodec.Encoded encoded = ExchangeCodec.encode(request, windows.argFor(name));
+        String name = LimitKeys.requireValidName(request.limit());
+        if (!LimitKeys.isKeyName(name)) {
+            return exchange(name, request, ExchangeCodec.NAMED);
+        }
+        String family = LimitKeys.familyOf(name);
+        return families.current(family).thenCompose(f -> {
+            if (f.defined() && f.keyed()) {
+                return exchange(name, request, ExchangeCodec.keyed(f.flat()));
+            }
+            // The family is not defined, or not keyed: the acquires are answered here; releases still go to Redis.
+            RuntimeException refusal = f.defined()
+                    ? new LimiterValidationException("key", LimitKeys.keyOf(name),
+                            "not be given: limit '" + family + "' is not keyed")
+                    : new UnknownLimitException(family, f.deleted());
+            List<Object> refused = Collections.nCopies(request.acquires().size(), refusal);
+            if (request.releases().isEmpty()) {
+                return CompletableFuture.completedFuture(new ExchangeResult(
+                        Collections.nCopies(0, Boolean.FALSE), new ArrayList<>(refused), null));
+            }
+            ExchangeRequest releases = new ExchangeRequest(name, request.owner(), request.ticketTtl(),
+                    request.releases(), request.forced(), List.of(), false);
+            return exchange(name, releases, ExchangeCodec.keyed(List.of())).thenApply(r ->
+                    new ExchangeResult(r.released(), new ArrayList<>(refused), r.policy()));
+        });
+    }
+
+    private CompletableFuture<ExchangeResult> exchange(String name, ExchangeRequest request, List<String> tail) {
+        ExchangeCodec.Encoded encoded = ExchangeCodec.encode(request, windows.argFor(name), tail);
         return send(name, request, encoded).thenCompose(a ->
                 a.result().acquired().contains(ExchangeCodec.NEEDS_WINDOW)
-                        ? withWindow(name, request, a.result(), a.policy(), a.redisNow(), 1)
+                        ? withWindow(name, request, a.result(), a.policy(), a.redisNow(), 1, tail)
                         : CompletableFuture.completedFuture(a.result()));
     }
 
@@ -73,7 +111,11 @@ public final class LimitStore {
     private CompletableFuture<Answer> send(String name, ExchangeRequest request, ExchangeCodec.Encoded encoded) {
         return backend.eval(Script.EXCHANGE, keysOf(name), encoded.args()).thenApply(reply -> {
             List<?> r = ExchangeCodec.list(reply);
-            ExchangeCodec.Decoded policy = decoded(name, ExchangeCodec.flatPolicy(r));
+            List<?> flat = ExchangeCodec.flatPolicy(r);
+            if (LimitKeys.isKeyName(name)) {
+                families.learn(LimitKeys.familyOf(name), flat);
+            }
+            ExchangeCodec.Decoded policy = decoded(name, flat);
             long now = ExchangeCodec.now(r);
             windows.learn(name, policy.policy(), now);
             return new Answer(ExchangeCodec.decode(name, request, encoded, r, policy), policy.policy(), now);
@@ -85,7 +127,7 @@ public final class LimitStore {
      * caller's calendar window, now with the window for the Redis time of the answer; merges the answers in order.
      */
     private CompletableFuture<ExchangeResult> withWindow(String name, ExchangeRequest request, ExchangeResult first,
-            LimitPolicy policy, long redisNow, int attempt) {
+            LimitPolicy policy, long redisNow, int attempt, List<String> tail) {
         List<AcquireRequest> again = new ArrayList<>();
         for (int i = 0; i < first.acquired().size(); i++) {
             if (first.acquired().get(i) == ExchangeCodec.NEEDS_WINDOW) {
@@ -95,7 +137,7 @@ public final class LimitStore {
         ExchangeRequest retry = new ExchangeRequest(name, request.owner(), request.ticketTtl(), List.of(), false,
                 again, false);
         String window = policy != null && policy.hasQuota() ? QuotaWindows.argAt(policy, redisNow) : "";
-        ExchangeCodec.Encoded encoded = ExchangeCodec.encode(retry, window);
+        ExchangeCodec.Encoded encoded = ExchangeCodec.encode(retry, window, tail);
         return send(name, retry, encoded).thenCompose(answer -> {
             ExchangeResult second = answer.result();
             List<Object> merged = new ArrayList<>(first.acquired());
@@ -111,19 +153,21 @@ public final class LimitStore {
             }
             ExchangeResult result = new ExchangeResult(first.released(), merged, second.policy());
             return merged.contains(ExchangeCodec.NEEDS_WINDOW)
-                    ? withWindow(name, request, result, answer.policy(), answer.redisNow(), attempt + 1)
+                    ? withWindow(name, request, result, answer.policy(), answer.redisNow(), attempt + 1, tail)
                     : CompletableFuture.completedFuture(result);
         });
     }
 
+    /** The decoded policy of a reply; the keys of one keyed limit share their family's entry (one per version). */
     private ExchangeCodec.Decoded decoded(String name, List<?> flat) {
-        ExchangeCodec.Decoded last = policies.get(name);
-        ExchangeCodec.Decoded d = ExchangeCodec.policy(name, flat, last);
+        String cacheKey = LimitKeys.isKeyName(name) ? LimitKeys.familyOf(name) : name;
+        ExchangeCodec.Decoded last = policies.get(cacheKey);
+        ExchangeCodec.Decoded d = ExchangeCodec.policy(cacheKey, flat, last);
         if (d != last) {
             if (policies.size() > 10_000) {
                 policies.clear();
             }
-            policies.put(name, d);
+            policies.put(cacheKey, d);
         }
         return d;
     }
@@ -169,7 +213,7 @@ public final class LimitStore {
      * reported lost.
      */
     public CompletableFuture<RenewResult> renew(String name, String owner, List<RenewRequest> permits) {
-        LimitNames.requireValidName(name);
+        LimitKeys.requireValidName(name);
         List<String> permitIds = new ArrayList<>(permits.size());
         List<String> args = new ArrayList<>(1 + 3 * permits.size());
         args.add(owner);
@@ -202,7 +246,7 @@ public final class LimitStore {
      * head ticket if it may take a permit now (so a missed wake-up message is made up for).
      */
     public CompletableFuture<KeepAliveResult> keepAlive(String name, Duration ticketTtl, Collection<String> tickets) {
-        LimitNames.requireValidName(name);
+        LimitKeys.requireValidName(name);
         List<String> args = new ArrayList<>(tickets.size() + 1);
         args.add(Long.toString(ticketTtl.toMillis()));
         args.addAll(tickets);
@@ -219,7 +263,7 @@ public final class LimitStore {
 
     /** Fair limits: a waiter gave up; its ticket leaves the queue (waking the next instance if it was first). */
     public CompletableFuture<Boolean> leave(String name, String ticket) {
-        LimitNames.requireValidName(name);
+        LimitKeys.requireValidName(name);
         return backend.eval(Script.LEAVE, keys.keys(name), List.of(ticket))
                 .thenApply(reply -> number(list(reply).get(0)) == 1);
     }
@@ -230,7 +274,7 @@ public final class LimitStore {
      * of the wrong type).
      */
     public CompletableFuture<Optional<LimitState>> state(String name, int maxHolders) {
-        LimitNames.requireValidName(name);
+        LimitKeys.requireValidName(name);
         return backend.eval(Script.STATE, keys.keys(name), List.of(Integer.toString(maxHolders)))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(corruptIfRejected(name, e)))
                 .thenApply(reply -> {
@@ -310,7 +354,7 @@ public final class LimitStore {
                     }
                     return new DefineResult(number(r.get(0)) == ScriptProtocol.S_CREATED,
                             decodePolicy(name, list(r.get(1))));
-                });
+                }).whenComplete((r, e) -> families.changed(name));
     }
 
     /**
@@ -339,14 +383,15 @@ public final class LimitStore {
                     } catch (CorruptLimitException e) {
                         return new Replaced(true, Optional.<LimitPolicy>empty());
                     }
-                });
+                }).whenComplete((r, e) -> families.changed(name));
     }
 
     /** Removes the limit's policy and state; completes with false if it did not exist. */
     public CompletableFuture<Boolean> delete(String name) {
         LimitNames.requireValidName(name);
         return backend.eval(Script.DELETE, keys.keys(name), List.of())
-                .thenApply(reply -> number(list(reply).get(0)) == 1);
+                .thenApply(reply -> number(list(reply).get(0)) == 1)
+                .whenComplete((r, e) -> families.changed(name));
     }
 
     /**
@@ -429,7 +474,7 @@ public final class LimitStore {
      * the limit's key for routing and does not touch it).
      */
     public CompletableFuture<Instant> ping(String name) {
-        return ping(List.of(keysOf(LimitNames.requireValidName(name)).get(0)));
+        return ping(List.of(keysOf(LimitKeys.requireValidName(name)).get(0)));
     }
 
     private CompletableFuture<Instant> ping(List<String> routingKeys) {

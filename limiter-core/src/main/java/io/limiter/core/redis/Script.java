@@ -27,6 +27,7 @@ public final class Script {
     public static final Script DELETE = load("delete");
     public static final Script KEEPALIVE = load("keepalive");
     public static final Script LEAVE = load("leave");
+    public static final Script POLICY = load("policy");
     public static final Script HEARTBEAT = loadPlain("heartbeat");
     public static final Script INSTANCES = loadPlain("instances");
     public static final Script PING = loadPlain("ping");
@@ -53,13 +54,14 @@ public final class Script {
 
     /**
      * A limit script: the generated header (key roles, status codes), the shared prelude, each part's section in
-     * {@link PolicySchema#PARTS} order, then the script.
+     * {@link PolicySchema#PARTS} order, {@code policies.lua} (what concerns a whole policy), then the script.
      */
     static Script load(String name) {
         StringBuilder s = new StringBuilder(ScriptProtocol.luaHeader()).append(resource("common")).append('\n');
         for (PolicyPart part : PolicySchema.PARTS) {
             s.append(resource(part.luaSection())).append('\n');
         }
+        s.append(resource("policies")).append('\n');
         return new Script(name, s.append(resource(name)).toString());
     }
 

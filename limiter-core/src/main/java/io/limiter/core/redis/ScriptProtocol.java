@@ -20,6 +20,8 @@ final class ScriptProtocol {
     static final int S_TOO_HEAVY = -2;
     /** An operator deleted the limit (its tombstone is there). */
     static final int S_DELETED = -3;
+    /** The limit is keyed: it is acquired through one of its keys, never by its name. */
+    static final int S_KEYED = -4;
     /** The quota needs the caller's calendar window for the Redis time of the reply; nothing was taken. */
     static final int S_WINDOW = 7;
     /** A counted group the script would not count (the limit is not rate-only and non-fair). */
@@ -53,6 +55,7 @@ final class ScriptProtocol {
         STATUSES.put("S_UNKNOWN", S_UNKNOWN);
         STATUSES.put("S_TOO_HEAVY", S_TOO_HEAVY);
         STATUSES.put("S_DELETED", S_DELETED);
+        STATUSES.put("S_KEYED", S_KEYED);
         STATUSES.put("S_WINDOW", S_WINDOW);
         STATUSES.put("S_NOT_COUNTED", S_NOT_COUNTED);
         STATUSES.put("S_COUNTED", S_COUNTED);

@@ -41,8 +41,8 @@ local function load_policy()
   for i = 1, #flat, 2 do
     f[flat[i]] = flat[i + 1]
   end
-  local pol = { fair = f.fair == '1', epoch = f.epoch or '', floor = tonumber(f.floor_epoch), flat = flat,
-                parts = {} }
+  local pol = { fair = f.fair == '1', keyed = f.keyed == '1', epoch = f.epoch or '', ver = tonumber(f.ver) or 0,
+                floor = tonumber(f.floor_epoch), flat = flat, parts = {} }
   for _, part in ipairs(PARTS) do
     if part.load(f, pol) and part.check then
       pol.parts[#pol.parts + 1] = part
@@ -67,12 +67,17 @@ local function new_epoch()
   return string.format('%d', tonumber(t[1]) * 1000000 + tonumber(t[2]))
 end
 
--- HSET arguments that go with a policy created now: a new epoch and, over a tombstone, the floor (the tombstone
--- itself is removed: the limit starts with fresh counters).
+-- HSET arguments that go with a policy created now: a new epoch and version and, over a tombstone, the floor (the
+-- tombstone itself is removed: the limit starts with fresh counters).
+-- The version ('ver', microseconds of Redis time, raised by every replace) orders a keyed limit's policies: each key
+-- keeps a copy of the newest it was sent (see keyed_policy).
 local function creation_args(args)
   local deleted = deleted_at()
+  local epoch = new_epoch()
   args[#args + 1] = 'epoch'
-  args[#args + 1] = new_epoch()
+  args[#args + 1] = epoch
+  args[#args + 1] = 'ver'
+  args[#args + 1] = epoch
   if deleted then
     args[#args + 1] = 'floor_epoch'
     args[#args + 1] = deleted
@@ -96,7 +101,7 @@ local function given_policy(from)
   for i = from, #ARGV - 1, 2 do
     f[ARGV[i]] = ARGV[i + 1]
   end
-  local pol = { fair = f.fair == '1', parts = {} }
+  local pol = { fair = f.fair == '1', keyed = f.keyed == '1', ver = tonumber(f.ver) or 0, parts = {} }
   for _, part in ipairs(PARTS) do
     part.load(f, pol)
   end

@@ -6,7 +6,10 @@
 --       4 the quota window the client computed ("start:end:window:zone", '' if none; see part_quota.lua),
 --       5 R = number of releases, 6..5+R permit ids to release, 6+R A = number of acquires, then A triples: permit id
 --       (chosen by the client), weight, waiting ticket ('' for a try that never waits); or a counted group '#n',
---       weight, '' standing for n requests of that weight on a rate-only, non-fair limit (see below)
+--       weight, '' standing for n requests of that weight on a rate-only, non-fair limit (see below);
+--       then '' for a named limit, or 'k' for a key of a keyed limit followed by the family's policy as the caller
+--       last read it (field/value pairs with its version; none if the caller knows the family is not defined; see
+--       keyed_policy in policies.lua)
 -- Acquire: the weight from every part of the policy, atomically, all or none: each part checks, then all commit. On
 -- a fair limit an acquire may only take capacity when no ticket is ahead of its own; a denied waiting acquire keeps
 -- its place in the queue.
@@ -16,7 +19,8 @@
 --          {{status, reason, retry_ms, lease_expiry_ms, {part, left, part, left...}}...}, now_ms}
 --   status  S_GRANTED, S_DENIED, S_UNKNOWN, S_TOO_HEAVY (weight larger than the limit allows), S_DELETED (an
 --           operator deleted the limit: its tombstone; S_UNKNOWN means it is absent, e.g. Redis lost its data),
---           S_WINDOW (the quota needs the client's window for now_ms: nothing was taken), S_NOT_COUNTED, S_COUNTED
+--           S_WINDOW (the quota needs the client's window for now_ms: nothing was taken), S_NOT_COUNTED, S_COUNTED,
+--           S_KEYED (the limit is keyed: it is acquired through a key, never by its name)
 --   reason  'ok' | the denying part's reason: 'permits' | 'tokens' | 'quota' | 'queued' | the largest weight allowed
 --           (S_TOO_HEAVY)
 --   retry_ms  denied: when to try again at the latest (the latest of the denying parts' hints);
@@ -26,13 +30,24 @@
 -- other limits publish the freed weight on the channel.
 local owner, ttl, counter = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local nrel = tonumber(ARGV[5])
+local base = 6 + nrel
+local nacq = tonumber(ARGV[base])
+local tail = base + 1 + 3 * nacq
+local keyed = ARGV[tail] == 'k'
 local now = now_ms()
 local floor_now = math.floor(now)
-local pol = load_policy()
+local pol
+if keyed then
+  pol = keyed_policy(tail + 1, now)
+else
+  pol = load_policy()
+end
 local missing = S_UNKNOWN
-if not pol and tonumber(ARGV[6 + nrel]) > 0 and deleted_at() then
+if not pol and not keyed and nacq > 0 and deleted_at() then
   missing = S_DELETED
 end
+-- A keyed limit is only used through its keys.
+local unkeyed = pol and pol.keyed and not keyed
 
 -- st: the state the parts read and change during this call, written back once at the end.
 local st = { used = 0, taken = 0, window_arg = ARGV[4] }
@@ -81,8 +96,6 @@ local function lefts()
   return out
 end
 
-local base = 6 + nrel
-local nacq = tonumber(ARGV[base])
 local results = {}
 local grants, denials = 0, 0
 local head_changed = false
@@ -105,6 +118,8 @@ for j = 1, nacq do
   end
   if not pol then
     results[j] = { missing, 'unknown', 0, 0, {} }
+  elseif unkeyed then
+    results[j] = { S_KEYED, 'keyed', 0, 0, {} }
   elseif string.sub(id, 1, 1) == '#' then
     -- A counted group: n requests of this weight for a rate-only, non-fair limit, decided in order in O(1):
     -- the first k are granted, the rest denied. {S_COUNTED, k, retry if room ran out, retry for the denied, tokens
@@ -230,6 +245,9 @@ if pol and pol.fair and (freed > 0 or head_changed or grants > 0) then
 end
 if not woken and freed > 0 and (not pol or not pol.permits or st.used < pol.permits) then
   redis.call('PUBLISH', K_CHANNEL, freed)
+end
+if keyed then
+  keep_copy_alive()
 end
 
 return { pol and pol.flat or {}, released, results, floor_now }

@@ -18,6 +18,9 @@ if redis.call('EXISTS', K_QUEUE) == 1 then
   redis.call('PEXPIRE', K_QUEUE, ttl + 1000)
   redis.call('PEXPIRE', K_QEXP, ttl + 1000)
   redis.call('PEXPIRE', K_QOWNER, ttl + 1000)
+  if is_copy() then
+    keep_copy_alive()
+  end
 end
 if head_changed then
   wake_new_head(now)

@@ -70,4 +70,7 @@ if reasserted > 0 then
   redis.call('HINCRBY', K_STATS, 'reasserted', reasserted)
 end
 keep_semaphore_alive(pol.lease_ms)
+if is_copy() then
+  keep_copy_alive()
+end
 return { expiry, pol.lease_ms, lost, reasserted, pol.epoch }

@@ -1,11 +1,8 @@
--- Overwrite a limit's policy (creating it if absent).
---   A rate change keeps the current token level (refilled at the old rate up to now, capped at the new burst).
---   A smaller permit count lets current holders finish; no one new is admitted until usage is under it.
---   A policy without a concurrency part drops the semaphore state (held permits are reported lost on renewal).
--- Waiters are notified, so a larger cap is used at once.
+-- Overwrite a limit's policy (creating it if absent). The state follows the new policy as adopt_policy says (token
+-- level kept, holders of a shrunk cap finish, a quota keeps its count while window and zone stay). Waiters are
+-- notified, so a larger cap is used at once; the version rises, so the keys of a keyed limit take the new policy
+-- from their next caller that read it (clients re-read a keyed limit's policy on this notice).
 -- ARGV: the policy as field/value pairs (the parts' stored fields)
---   A quota keeps its count when its window and zone stay (a smaller quota then denies until the window ends); a
---   changed window or zone starts a new count.
 -- Returns {existed (1/0, also for a damaged policy), previous policy (flat field/value list)}
 -- Also repairs a limit damaged by something else: a key of the wrong type is deleted first, and a previous policy that
 -- is not valid is overwritten without carrying its token level over.
@@ -23,28 +20,14 @@ local now = now_ms()
 local old = load_policy()
 local previous = redis.call('HGETALL', K_POLICY)
 local new = given_policy(1)
-if new.rate then
-  if old and old.rate and old.rate >= 1 and old.period_ms and old.period_ms >= 1 and old.burst and old.burst >= 1 then
-    local tokens = math.min(current_tokens(old, now), new.burst)
-    store_tokens(new, tokens, now)
-  end
-else
-  redis.call('DEL', K_BUCKET)
-end
-if not new.permits then
-  redis.call('DEL', K_HOLDERS, K_INFO, K_USED)
-end
-if not new.quota or not old or old.window ~= new.window or old.zone ~= new.zone then
-  redis.call('DEL', K_QUOTA)
-end
-if not new.fair then
-  redis.call('DEL', K_QUEUE, K_QEXP, K_QOWNER)
-end
+adopt_policy(old, new, now)
 -- The epoch (and floor) survive a replace (the state goes on); a limit created here gets a new one.
 local args = policy_args(1)
 if old and old.epoch ~= '' then
   args[#args + 1] = 'epoch'
   args[#args + 1] = old.epoch
+  args[#args + 1] = 'ver'
+  args[#args + 1] = string.format('%d', math.max(old.ver + 1, tonumber(new_epoch())))
   if old.floor then
     args[#args + 1] = 'floor_epoch'
     args[#args + 1] = string.format('%d', old.floor)

@@ -10,6 +10,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.limiter.core.CalendarWindow;
+import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
@@ -709,5 +710,174 @@ public abstract class LimitStoreContract {
         assertThat(redis.exists(keys.get(KeySchema.ROLES.indexOf("quota")))).isZero();
         // Through the store the window is computed and the acquire decided.
         assertThat(acquireQuota(n, "y", 3).granted()).isTrue();
+    }
+
+    // Keyed limits: a cap per key, state only while in use, the family's policy sent and versioned by Redis.
+
+    private String family(LimitPolicy.Builder policy) {
+        String f = name();
+        join(store.define(f, policy.keyed(true).build()));
+        return f;
+    }
+
+    private AcquireResult acquireKey(String family, String key, String id, int weight) {
+        return join(exchange(LimitKeys.nameOf(family, key), "me", Duration.ZERO, List.of(), false,
+                List.of(new AcquireRequest(id, weight, "")))).acquired(0);
+    }
+
+    private void releaseKey(String family, String key, String id) {
+        join(exchange(LimitKeys.nameOf(family, key), "me", Duration.ZERO, List.of(id), false, List.of()));
+    }
+
+    /** How many of the Redis keys of {@code name} (a limit's or a key's) exist. */
+    private long keysOf(String name) {
+        return redis.exists(new KeySchema(prefix).keys(name).stream()
+                .filter(k -> !k.endsWith(":released")).toArray(String[]::new));
+    }
+
+    @Test
+    void eachKeyOfAKeyedLimitHasTheCapOfItsOwn() {
+        String f = family(LimitPolicy.builder().concurrency(2));
+        assertThat(acquireKey(f, "tenant-1", "a", 1).granted()).isTrue();
+        assertThat(acquireKey(f, "tenant-1", "b", 1).granted()).isTrue();
+        AcquireResult full = acquireKey(f, "tenant-1", "c", 1);
+        assertThat(full.granted()).isFalse();
+        assertThat(full.reason()).isEqualTo("permits");
+        assertThat(acquireKey(f, "tenant-2", "d", 2).granted()).as("another key").isTrue();
+        assertThat(join(store.state(LimitKeys.nameOf(f, "tenant-1"), 10)).orElseThrow().holders()).hasSize(2);
+        // The family's own state is untouched: its keys hold the permits.
+        assertThat(join(store.state(f, 10)).orElseThrow().holders()).isEmpty();
+    }
+
+    @Test
+    void anIdleKeyHasNoRedisKeysAtAll() {
+        String f = family(LimitPolicy.builder().concurrency(3).quota(100, CalendarWindow.DAY));
+        String k = LimitKeys.nameOf(f, "idle");
+        assertThat(acquireKey(f, "idle", "a", 1).granted()).isTrue();
+        assertThat(keysOf(k)).as("keys while held").isPositive();
+        releaseKey(f, "idle", "a");
+        // The quota was used: its count (and the key's copy of the policy) live until the day ends, no longer.
+        String policyKey = new KeySchema(prefix).policyKey(k);
+        String quotaKey = new KeySchema(prefix).keys(k).get(KeySchema.ROLES.indexOf("quota"));
+        assertThat(redis.pttl(policyKey)).isGreaterThanOrEqualTo(redis.pttl(quotaKey)).isLessThan(86_402_000L);
+
+        String g = family(LimitPolicy.builder().concurrency(3));
+        String k2 = LimitKeys.nameOf(g, "idle");
+        assertThat(acquireKey(g, "idle", "a", 1).granted()).isTrue();
+        assertThat(acquireKey(g, "idle", "b", 2).granted()).isTrue();
+        assertThat(acquireKey(g, "idle", "c", 1).granted()).isFalse();
+        releaseKey(g, "idle", "a");
+        releaseKey(g, "idle", "b");
+        assertThat(keysOf(k2)).as("keys of an idle key").isZero();
+
+        String h = family(LimitPolicy.builder().rate(1000, Duration.ofSeconds(1)).burst(5));
+        String k3 = LimitKeys.nameOf(h, "idle");
+        assertThat(acquireKey(h, "idle", "a", 5).granted()).isTrue();
+        String bucketKey = new KeySchema(prefix).keys(k3).get(KeySchema.ROLES.indexOf("bucket"));
+        // The bucket is full again 5 ms later and expires 1 s after; the copy 1 s after that.
+        assertThat(redis.pttl(bucketKey)).isBetween(1L, 1_100L);
+        assertThat(redis.pttl(new KeySchema(prefix).policyKey(k3))).isBetween(1L, 2_100L);
+        await().atMost(Duration.ofSeconds(5)).until(() -> keysOf(k3) == 0);
+    }
+
+    @Test
+    void aKeyKeepsTheNewestFamilyPolicyItWasSentAndCorrectsAStaleCaller() {
+        String f = family(LimitPolicy.builder().concurrency(5));
+        String k = LimitKeys.nameOf(f, "t");
+        List<String> keys = new KeySchema(prefix).keys(k);
+        List<String> v1 = flatPolicy(f);
+        join(store.replace(f, LimitPolicy.builder().concurrency(1).keyed(true).build()));
+        List<String> v2 = flatPolicy(f);
+        assertThat(version(v2)).isGreaterThan(version(v1));
+        // A caller that read the new version first: the key takes it (cap 1).
+        assertThat(status(rawKeyed(keys, "a", v2))).isEqualTo(ScriptProtocol.S_GRANTED);
+        // A caller still holding the old version (cap 5) is decided by the key's copy, and told the newer policy.
+        List<?> stale = rawKeyed(keys, "b", v1);
+        assertThat(status(stale)).isEqualTo(ScriptProtocol.S_DENIED);
+        assertThat(version(((List<?>) stale.get(ScriptProtocol.X_POLICY)).stream().map(String::valueOf).toList()))
+                .isEqualTo(version(v2));
+        // Through the store (which changed the family itself) the new policy is sent at once.
+        assertThat(acquireKey(f, "t", "c", 1).granted()).isFalse();
+        releaseKey(f, "t", "a");
+        assertThat(acquireKey(f, "t", "c", 1).granted()).isTrue();
+    }
+
+    @Test
+    void aRateChangeOfTheFamilyKeepsEachKeysTokenLevel() {
+        String f = family(LimitPolicy.builder().rate(10, Duration.ofSeconds(100)).burst(10));
+        assertThat(acquireKey(f, "t", "a", 10).granted()).isTrue();
+        join(store.replace(f, LimitPolicy.builder().rate(10, Duration.ofSeconds(100)).burst(100).keyed(true).build()));
+        AcquireResult after = acquireKey(f, "t", "b", 1);
+        assertThat(after.granted()).as("the key's bucket was not refilled by the change").isFalse();
+        assertThat(after.reason()).isEqualTo("tokens");
+        assertThat(acquireKey(f, "other", "c", 50).granted()).as("a fresh key gets the new burst").isTrue();
+    }
+
+    @Test
+    void aKeyedLimitIsOnlyUsedThroughKeysAndOnlyAKeyedOneHasKeys() {
+        String f = family(LimitPolicy.builder().concurrency(1));
+        assertThatThrownBy(() -> join(store.acquire(f, "a", 1, "me")))
+                .hasCauseInstanceOf(LimiterValidationException.class)
+                .hasMessageContaining("key").hasMessageContaining("is keyed");
+        String plain = name();
+        join(store.define(plain, LimitPolicy.builder().concurrency(1).build()));
+        assertThatThrownBy(() -> acquireKey(plain, "t", "a", 1)).isInstanceOf(LimiterValidationException.class)
+                .hasMessageContaining("'" + plain + "' is not keyed");
+        String missing = name();
+        assertThatThrownBy(() -> acquireKey(missing, "t", "a", 1)).isInstanceOf(UnknownLimitException.class)
+                .hasMessageContaining("'" + missing + "'");
+        assertThat(keysOf(LimitKeys.nameOf(missing, "t"))).isZero();
+    }
+
+    @Test
+    void anyKeyTextWorksAndStaysInItsOwnHashTag() {
+        String f = family(LimitPolicy.builder().concurrency(1));
+        for (String key : List.of("a}b{c", "{x}", "p/q%r", "テナント-42", "e\u0301 spaced key", "😀".repeat(64))) {
+            String k = LimitKeys.nameOf(f, key);
+            assertThat(k.substring(f.length() + 1)).doesNotContain("{", "}", "/");
+            assertThat(LimitKeys.keyOf(k)).isEqualTo(key);
+            assertThat(acquireKey(f, key, "a", 1).granted()).as(key).isTrue();
+            assertThat(acquireKey(f, key, "b", 1).granted()).as(key + " is full").isFalse();
+        }
+    }
+
+    @Test
+    void aDeletedFamilyIsToldToItsKeysCallers() {
+        String f = family(LimitPolicy.builder().concurrency(1));
+        assertThat(acquireKey(f, "t", "a", 1).granted()).isTrue();
+        join(store.delete(f));
+        UnknownLimitException gone = (UnknownLimitException) failureOf(() -> acquireKey(f, "t", "b", 1));
+        assertThat(gone.wasDeleted()).isTrue();
+        // Its holders can still release.
+        releaseKey(f, "t", "a");
+        assertThat(keysOf(LimitKeys.nameOf(f, "t"))).isZero();
+    }
+
+    private static Throwable failureOf(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("expected a failure");
+    }
+
+    private List<String> flatPolicy(String family) {
+        return ((List<?>) ((List<?>) join(backend.eval(Script.POLICY, new KeySchema(prefix).keys(family), List.of())))
+                .get(0)).stream().map(String::valueOf).toList();
+    }
+
+    private static long version(List<String> flat) {
+        return Long.parseLong(flat.get(flat.indexOf("ver") + 1));
+    }
+
+    private List<?> rawKeyed(List<String> keys, String id, List<String> familyPolicy) {
+        List<String> args = new ArrayList<>(List.of("me", "0", "released", "", "0", "1", id, "1", "", "k"));
+        args.addAll(familyPolicy);
+        return (List<?>) join(backend.eval(Script.EXCHANGE, keys, args));
+    }
+
+    private static int status(List<?> reply) {
+        return ((Number) ((List<?>) ((List<?>) reply.get(ScriptProtocol.X_RESULTS)).get(0)).get(0)).intValue();
     }
 }
