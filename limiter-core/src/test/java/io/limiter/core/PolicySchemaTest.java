@@ -50,7 +50,7 @@ class PolicySchemaTest {
                 .hasMessage("period must be set only together with rate, was '1s'");
         assertThatThrownBy(() -> PolicySchema.parse(fields("size", 3), false))
                 .hasMessage("size must not be given: a policy has only the fields permits, lease, rate, period, "
-                        + "burst, quota, window, zone, fair, was 3");
+                        + "burst, quota, window, zone, fair, keyed, was 3");
         assertThatThrownBy(() -> PolicySchema.parse(fields("permits", 5_000_000_000L), false))
                 .hasMessage("permits must be between 1 and 1000000, was 5000000000");
     }

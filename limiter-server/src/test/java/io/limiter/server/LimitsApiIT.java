@@ -180,7 +180,7 @@ class LimitsApiIT implements TestPropertyProvider {
         "{\"permits\": 2, \"burst\": 5}|burst|5|be set only together with rate",
         "{\"lease\": \"5s\", \"rate\": 1}|lease|PT5S|be set only together with concurrency (permits)",
         "{}|policy|'empty'|have a concurrency part (permits), a rate part (rate) or a quota",
-        "{\"permits\": 2, \"colour\": \"red\"}|colour|'red'|not be given: a policy has only the fields permits, lease, rate, period, burst, quota, window, zone, fair",
+        "{\"permits\": 2, \"colour\": \"red\"}|colour|'red'|not be given: a policy has only the fields permits, lease, rate, period, burst, quota, window, zone, fair, keyed",
         "{\"permits\": [1]}|permits|an array|be a whole number",
         "[1, 2]|body|an array|be one JSON object such as {\"permits\": 10, \"lease\": \"30s\"}",
     })

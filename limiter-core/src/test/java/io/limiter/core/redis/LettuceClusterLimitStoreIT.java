@@ -2,6 +2,7 @@ package io.limiter.core.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitPolicy;
 import io.limiter.testing.LocalRedisCluster;
 import io.limiter.testing.RedisProcess;
@@ -64,6 +65,27 @@ class LettuceClusterLimitStoreIT extends LettuceLimitStoreIT {
                 .allSatisfy((port, count) -> assertThat(count).isGreaterThan(40));
         assertThat(store().list().join()).containsAll(names);
         System.out.println("200 limits on a 3-master cluster, limits per master: " + perMaster);
+    }
+
+    @Test
+    void theKeysOfOneKeyedLimitSpreadOverEveryMaster() {
+        KeySchema keys = store().keySchema();
+        store().define("per-tenant", LimitPolicy.builder().concurrency(1).rate(100, Duration.ofSeconds(1))
+                .keyed(true).build()).join();
+        Map<Integer, Integer> perMaster = new HashMap<>();
+        for (int i = 0; i < 150; i++) {
+            String key = LimitKeys.nameOf("per-tenant", "tenant " + i);
+            List<AcquireRequest> one = List.of(new AcquireRequest("p", 1, ""));
+            ExchangeResult r = store().exchange(new ExchangeRequest(key, "me", Duration.ZERO, List.of(), false, one,
+                    false)).join();
+            assertThat(r.acquired(0).granted()).as(key).isTrue();
+            assertThat(store().exchange(new ExchangeRequest(key, "me", Duration.ZERO, List.of(), false,
+                    List.of(new AcquireRequest("q", 1, "")), false)).join().acquired(0).granted()).isFalse();
+            perMaster.merge(cluster.masterOf(keys.keys(key).get(0)).port(), 1, Integer::sum);
+        }
+        assertThat(perMaster).as("keys per master port").hasSize(3)
+                .allSatisfy((port, count) -> assertThat(count).isGreaterThan(25));
+        System.out.println("150 keys of one keyed limit on a 3-master cluster, keys per master: " + perMaster);
     }
 
     @Test
