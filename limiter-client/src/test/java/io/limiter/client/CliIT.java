@@ -105,6 +105,30 @@ class CliIT {
     }
 
     @Test
+    void runTakesAPermitOfOneKeyOfAKeyedLimit() throws Exception {
+        assertThat(run("define", name, "--permits", "1", "--keyed", "true").status()).isZero();
+        String key = io.limiter.core.LimitKeys.nameOf(name, "tenant-42");
+        assertThat(store.exchange(new io.limiter.core.redis.ExchangeRequest(key, "test", Duration.ZERO, List.of(),
+                false, List.of(new io.limiter.core.redis.AcquireRequest("blocker", 1, "")), false)).join()
+                .acquired(0).granted()).isTrue();
+        Result busy = run("run", "--limit", name, "--key", "tenant-42", "--timeout", "300ms", "--", "sh", "-c",
+                "echo must-not-run");
+        assertThat(busy.status()).isEqualTo(75);
+        assertThat(busy.output()).doesNotContain("must-not-run")
+                .contains("no permit from limit '" + name + "' for key 'tenant-42' within PT0.3S");
+        Result other = run("run", "--limit", name, "--key", "tenant-7", "--", "sh", "-c", "echo other-key-ran");
+        assertThat(other.status()).isZero();
+        assertThat(other.output()).contains("other-key-ran");
+        Result unkeyed = run("run", "--limit", name, "--", "sh", "-c", "echo must-not-run");
+        assertThat(unkeyed.status()).isNotZero();
+        assertThat(unkeyed.output()).doesNotContain("must-not-run").contains("is keyed");
+        assertThat(run("get", name, "--key", "tenant-42").output()).contains("key 'tenant-42' of " + name)
+                .contains("in use 1/1").contains("blocker");
+        assertThat(run("get", name, "--key", "tenant-9").output()).contains("key 'tenant-9' of limit '" + name
+                + "': idle");
+    }
+
+    @Test
     void sigtermStopsTheCommandAndReleasesThePermit() throws Exception {
         store.define(name, LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(60)).build()).join();
         Path dir = Files.createTempDirectory("limiter-cli-term");

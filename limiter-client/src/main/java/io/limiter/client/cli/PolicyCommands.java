@@ -1,6 +1,7 @@
 package io.limiter.client.cli;
 
 import io.limiter.client.LimiterClient;
+import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.PolicySchema;
 import io.limiter.core.redis.LettuceBackend;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -121,10 +123,32 @@ final class PolicyCommands {
         LimiterCli cli;
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
+        @Option(names = "--key", paramLabel = "KEY", description = "For a keyed limit: show this key's state")
+        String key;
 
         @Override
         public Integer call() throws Exception {
             try (LettuceBackend b = LettuceBackend.create(cli.redis)) {
+                if (key != null) {
+                    String keyName = LimitKeys.nameOf(name, key);
+                    Optional<LimitState> family = cli.store(b).state(name, 0).get();
+                    if (family.isEmpty()) {
+                        System.err.println("limiter: limit '" + name + "' is not defined");
+                        return LimiterCli.EXIT_NOT_FOUND;
+                    }
+                    Optional<LimitState> k = cli.store(b).state(keyName, 100).get();
+                    if (k.isEmpty()) {
+                        System.out.println("key '" + key + "' of limit '" + name + "': idle (nothing held or used; "
+                                + "no state in Redis) under " + describe(family.get().policy()));
+                        return 0;
+                    }
+                    System.out.print("key '" + key + "' of ");
+                    print(k.get());
+                    k.get().holders().forEach(h -> System.out.printf(
+                            "  %s  owner=%s weight=%d acquired=%s expires=%s%n", h.permitId(), h.owner(), h.weight(),
+                            h.acquiredAt(), h.leaseExpiresAt()));
+                    return 0;
+                }
                 Optional<LimitState> s = cli.store(b).state(name, 100).get();
                 if (s.isEmpty()) {
                     System.err.println("limiter: limit '" + name + "' is not defined");
@@ -178,7 +202,8 @@ final class PolicyCommands {
 
     private static void print(LimitState s) {
         LimitPolicy p = s.policy();
-        StringBuilder line = new StringBuilder(s.name()).append(' ').append(describe(p));
+        String shown = LimitKeys.isKeyName(s.name()) ? LimitKeys.familyOf(s.name()) : s.name();
+        StringBuilder line = new StringBuilder(shown).append(" ").append(describe(p));
         if (p.hasConcurrency()) {
             line.append("  in use ").append(s.permitsInUse()).append('/').append(p.permits());
         }

@@ -1,5 +1,6 @@
 package io.limiter.client.cli;
 
+import io.limiter.client.DistributedLimiter;
 import io.limiter.client.LimiterClient;
 import io.limiter.client.LimiterListener;
 import io.limiter.client.Permit;
@@ -50,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--limit", required = true, paramLabel = "NAME", description = "The limit to take a permit from")
     String limit;
 
+    @Option(names = "--key", paramLabel = "KEY",
+            description = "For a keyed limit: the key (tenant, user, ...) whose cap to take a permit from")
+    String key;
+
     @Option(names = "--weight", defaultValue = "1", paramLabel = "N", description = "Permits to take (default 1)")
     int weight;
 
@@ -77,9 +82,11 @@ final class RunCommand implements Callable<Integer> {
         });
         Permit permit;
         try {
-            permit = client.limiter(limit).acquire(weight, timeout);
+            DistributedLimiter limiter = key != null ? client.limiter(limit).forKey(key) : client.limiter(limit);
+            permit = limiter.acquire(weight, timeout);
         } catch (LimiterTimeoutException e) {
-            err.println("limiter: no permit from limit '" + limit + "' within " + timeout);
+            err.println("limiter: no permit from limit '" + limit + "'" + (key != null ? " for key '" + key + "'" : "")
+                    + " within " + timeout);
             client.close();
             return LimiterCli.EXIT_NO_PERMIT;
         } catch (RuntimeException e) {

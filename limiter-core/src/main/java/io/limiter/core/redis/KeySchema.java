@@ -19,6 +19,12 @@ import java.util.List;
  * PREFIX:{name}:qexp      zset    waiting ticket -> expiry (ms)
  * PREFIX:{name}:qowner    hash    waiting ticket -> owner instance
  * PREFIX:{name}:quota     hash    start, end (ms, Redis time), used; expires after the window's end
+ * PREFIX:{name}:override  hash    a key's override: its own policy in place of its keyed limit's
+ * PREFIX:{name}:overrides zset    a keyed limit's overridden keys (key name -> 0)
+ *
+ * A key of a keyed limit has the keys of a limit of its own, PREFIX:{family/encoded-key}:*, where policy is the
+ * key's copy of its family's policy (see LimitKeys and policies.lua); all of them expire with the key's state,
+ * except an override.
  *
  * PREFIX:{~instances}:seen     zset  instance id -> last heartbeat (ms)
  * PREFIX:{~instances}:details  hash  instance id -> "host TAB pid TAB permits_held TAB started_ms"
@@ -36,7 +42,7 @@ public final class KeySchema {
      * {@code PREFIX:{name}:released}. A part that needs a key adds its role at the end.
      */
     public static final List<String> ROLES = List.of("policy", "holders", "info", "used", "bucket", "stats",
-            "channel", "queue", "qexp", "qowner", "quota");
+            "channel", "queue", "qexp", "qowner", "quota", "override", "overrides");
 
     private final String prefix;
 

@@ -40,11 +40,18 @@ public final class LimitStore {
     private final QuotaWindows windows = new QuotaWindows(System::currentTimeMillis);
     /** The policies of the keyed limits whose keys this store was asked about. */
     private final FamilyPolicies families;
+    private final KeyOverrides overrides;
 
     public LimitStore(RedisBackend backend, KeySchema keys) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.families = new FamilyPolicies(this::readFamily, System::nanoTime);
+        this.overrides = new KeyOverrides(backend, keys);
+    }
+
+    /** The overrides of keys of keyed limits. */
+    public KeyOverrides overrides() {
+        return overrides;
     }
 
     private CompletableFuture<FamilyPolicies.Family> readFamily(String family) {
@@ -389,7 +396,8 @@ public final class LimitStore {
     /** Removes the limit's policy and state; completes with false if it did not exist. */
     public CompletableFuture<Boolean> delete(String name) {
         LimitNames.requireValidName(name);
-        return backend.eval(Script.DELETE, keys.keys(name), List.of())
+        // A keyed limit's overrides live in its keys' slots: removed first, then the limit (and their index).
+        return overrides.removeAll(name).thenCompose(v -> backend.eval(Script.DELETE, keys.keys(name), List.of()))
                 .thenApply(reply -> number(list(reply).get(0)) == 1)
                 .whenComplete((r, e) -> families.changed(name));
     }

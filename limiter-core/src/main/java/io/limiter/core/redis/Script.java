@@ -28,6 +28,8 @@ public final class Script {
     public static final Script KEEPALIVE = load("keepalive");
     public static final Script LEAVE = load("leave");
     public static final Script POLICY = load("policy");
+    public static final Script OVERRIDE = load("override");
+    public static final Script OVERRIDES = load("overrides");
     public static final Script HEARTBEAT = loadPlain("heartbeat");
     public static final Script INSTANCES = loadPlain("instances");
     public static final Script PING = loadPlain("ping");

@@ -32,6 +32,8 @@ local PARTS = {}
 --   floor: set when the limit was created over a tombstone: permits of an epoch up to it were deleted, not lost.
 --   flat: the hash as stored (field, value, ...), returned to the client, which reads it with the parts' codecs.
 --   parts: the parts the policy has, in order.
+--   overridden: a key of a keyed limit with an override (its own policy, in K_OVERRIDE): the parts and flat are the
+--   override's (without a version, so a caller never takes it for the family's), the epoch and version the copy's.
 local function load_policy()
   local flat = redis.call('HGETALL', K_POLICY)
   if #flat == 0 then
@@ -43,6 +45,16 @@ local function load_policy()
   end
   local pol = { fair = f.fair == '1', keyed = f.keyed == '1', epoch = f.epoch or '', ver = tonumber(f.ver) or 0,
                 floor = tonumber(f.floor_epoch), flat = flat, parts = {} }
+  if pol.keyed then
+    local o = redis.call('HGETALL', K_OVERRIDE)
+    if #o > 0 then
+      f = {}
+      for i = 1, #o, 2 do
+        f[o[i]] = o[i + 1]
+      end
+      pol.fair, pol.flat, pol.overridden = f.fair == '1', o, true
+    end
+  end
   for _, part in ipairs(PARTS) do
     if part.load(f, pol) and part.check then
       pol.parts[#pol.parts + 1] = part

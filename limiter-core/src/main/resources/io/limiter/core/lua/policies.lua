@@ -34,6 +34,7 @@ end
 -- policy); a newer one replaces the copy as a replace would (adopt_policy). Nothing is sent when the caller knows
 -- the family is not defined: the key then answers as an unknown limit.
 -- The copy and the key's stats live only as long as the key's state (keep_copy_alive): an idle key has no keys.
+-- A key with an override (override.lua) follows its override instead; the copy still tracks the family's version.
 local function keyed_policy(from, now)
   if #ARGV < from then
     return nil
@@ -41,7 +42,10 @@ local function keyed_policy(from, now)
   local sent = given_policy(from)
   local stored = tonumber(redis.call('HGET', K_POLICY, 'ver') or '')
   if not stored or sent.ver > stored then
-    adopt_policy(load_policy(), sent, now)
+    local before = load_policy()
+    if not (before and before.overridden) then
+      adopt_policy(before, sent, now)
+    end
     redis.call('DEL', K_POLICY)
     redis.call('HSET', K_POLICY, unpack(policy_args(from)))
   end

@@ -7,7 +7,8 @@
 -- Also repairs a limit damaged by something else: a key of the wrong type is deleted first, and a previous policy that
 -- is not valid is overwritten without carrying its token level over.
 local kinds = { [K_POLICY] = 'hash', [K_HOLDERS] = 'zset', [K_INFO] = 'hash', [K_USED] = 'string',
-                [K_BUCKET] = 'hash', [K_STATS] = 'hash', [K_QUOTA] = 'hash', [K_QUEUE] = 'zset', [K_QEXP] = 'zset', [K_QOWNER] = 'hash' }
+                [K_BUCKET] = 'hash', [K_STATS] = 'hash', [K_QUOTA] = 'hash', [K_QUEUE] = 'zset', [K_QEXP] = 'zset', [K_QOWNER] = 'hash',
+                [K_OVERRIDES] = 'zset' }
 local damaged = false
 for key, kind in pairs(kinds) do
   local t = redis.call('TYPE', key).ok

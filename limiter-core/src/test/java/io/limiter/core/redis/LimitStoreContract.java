@@ -880,4 +880,62 @@ public abstract class LimitStoreContract {
     private static int status(List<?> reply) {
         return ((Number) ((List<?>) ((List<?>) reply.get(ScriptProtocol.X_RESULTS)).get(0)).get(0)).intValue();
     }
+
+    @Test
+    void anOverrideGivesOneKeyItsOwnPolicyFromItsNextCall() {
+        String f = family(LimitPolicy.builder().concurrency(1));
+        KeyOverrides overrides = store.overrides();
+        assertThat(acquireKey(f, "premium", "a", 1).granted()).isTrue();
+        assertThat(acquireKey(f, "premium", "b", 1).granted()).isFalse();
+        assertThat(join(overrides.set(f, "premium", LimitPolicy.builder().concurrency(5).build()))).isFalse();
+        assertThat(acquireKey(f, "premium", "b", 1).granted()).as("the override's cap").isTrue();
+        assertThat(acquireKey(f, "basic", "c", 1).granted()).isTrue();
+        assertThat(acquireKey(f, "basic", "d", 1).granted()).as("other keys keep the family's cap").isFalse();
+        // A family change leaves the overridden key alone.
+        join(store.replace(f, LimitPolicy.builder().concurrency(2).keyed(true).build()));
+        assertThat(acquireKey(f, "basic", "d", 1).granted()).isTrue();
+        assertThat(acquireKey(f, "premium", "e", 3).granted()).as("still the override's 5").isTrue();
+        assertThat(join(store.state(LimitKeys.nameOf(f, "premium"), 0)).orElseThrow().policy().permits())
+                .isEqualTo(5);
+        KeyOverrides.Page page = join(overrides.page(f, null, 10));
+        assertThat(page.total()).isEqualTo(1);
+        assertThat(page.overrides()).singleElement().satisfies(o -> {
+            assertThat(o.key()).isEqualTo("premium");
+            assertThat(o.policy().permits()).isEqualTo(5);
+        });
+        // Removed: the key is back under the family's cap of 2 and, holding 5, drains before anyone new gets in.
+        assertThat(join(overrides.remove(f, "premium"))).isTrue();
+        assertThat(acquireKey(f, "premium", "g", 1).granted()).isFalse();
+        for (String id : List.of("a", "b", "e")) {
+            releaseKey(f, "premium", id);
+        }
+        assertThat(acquireKey(f, "premium", "g", 1).granted()).isTrue();
+        assertThat(join(overrides.page(f, null, 10)).overrides()).isEmpty();
+        assertThat(join(overrides.get(f, "premium"))).isEmpty();
+    }
+
+    @Test
+    void overridesArePagedInKeyOrderBoundedAndGoWithTheirLimit() {
+        String f = family(LimitPolicy.builder().rate(10, Duration.ofSeconds(1)));
+        for (String key : List.of("c", "a", "e", "b", "d")) {
+            join(store.overrides().set(f, key, LimitPolicy.builder().rate(50, Duration.ofSeconds(1)).build()));
+        }
+        KeyOverrides.Page first = join(store.overrides().page(f, null, 2));
+        assertThat(first.overrides()).extracting(KeyOverrides.Override::key).containsExactly("a", "b");
+        assertThat(first.total()).isEqualTo(5);
+        KeyOverrides.Page second = join(store.overrides().page(f, first.next().orElseThrow(), 2));
+        assertThat(second.overrides()).extracting(KeyOverrides.Override::key).containsExactly("c", "d");
+        assertThat(join(store.overrides().page(f, second.next().orElseThrow(), 2)).overrides())
+                .extracting(KeyOverrides.Override::key).containsExactly("e");
+        // The index refuses a key beyond the bound (checked with a bound of 5 here; the store's is MAX_PER_LIMIT).
+        List<?> refused = (List<?>) join(backend.eval(Script.OVERRIDES, new KeySchema(prefix).keys(f),
+                List.of("add", LimitKeys.nameOf(f, "f"), "5")));
+        assertThat(((Number) refused.get(0)).intValue()).isZero();
+        join(store.delete(f));
+        for (String key : List.of("a", "b", "c", "d", "e")) {
+            assertThat(redis.exists(new KeySchema(prefix).keys(LimitKeys.nameOf(f, key))
+                    .get(KeySchema.ROLES.indexOf("override")))).as(key).isZero();
+        }
+        assertThat(redis.exists(new KeySchema(prefix).keys(f).get(KeySchema.ROLES.indexOf("overrides")))).isZero();
+    }
 }
