@@ -23,6 +23,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
+import io.limiter.core.internal.redis.ScriptErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

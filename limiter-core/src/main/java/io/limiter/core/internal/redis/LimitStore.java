@@ -1,4 +1,4 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import io.limiter.core.CorruptLimitException;
 import io.limiter.core.InvalidPolicyException;
@@ -8,6 +8,10 @@ import io.limiter.core.LimiterException;
 import io.limiter.core.PolicySchema;
 import io.limiter.core.UnknownLimitException;
 import io.limiter.core.internal.Exceptions;
+import io.limiter.core.redis.Holder;
+import io.limiter.core.redis.LimitState;
+import io.limiter.core.redis.RedisBackend;
+import io.limiter.core.redis.Script;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

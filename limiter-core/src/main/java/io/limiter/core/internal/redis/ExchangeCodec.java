@@ -1,14 +1,14 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
-import static io.limiter.core.redis.ScriptProtocol.R_EXPIRY;
-import static io.limiter.core.redis.ScriptProtocol.R_LEFT;
-import static io.limiter.core.redis.ScriptProtocol.R_REASON;
-import static io.limiter.core.redis.ScriptProtocol.R_RETRY;
-import static io.limiter.core.redis.ScriptProtocol.R_STATUS;
-import static io.limiter.core.redis.ScriptProtocol.X_NOW;
-import static io.limiter.core.redis.ScriptProtocol.X_POLICY;
-import static io.limiter.core.redis.ScriptProtocol.X_RELEASED;
-import static io.limiter.core.redis.ScriptProtocol.X_RESULTS;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_EXPIRY;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_LEFT;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_REASON;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_RETRY;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_STATUS;
+import static io.limiter.core.internal.redis.ScriptProtocol.X_NOW;
+import static io.limiter.core.internal.redis.ScriptProtocol.X_POLICY;
+import static io.limiter.core.internal.redis.ScriptProtocol.X_RELEASED;
+import static io.limiter.core.internal.redis.ScriptProtocol.X_RESULTS;
 
 import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimitPolicy;
