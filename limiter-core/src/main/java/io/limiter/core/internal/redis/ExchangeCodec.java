@@ -88,7 +88,7 @@ final class ExchangeCodec {
             return new Decoded(flat, null, new AcquireResult.PolicyRead(Optional.empty(), ""), null);
         }
         try {
-            LimitPolicy p = LimitStore.decodePolicy(name, flat);
+            LimitPolicy p = StateCodec.policy(name, flat);
             return new Decoded(flat, p, new AcquireResult.PolicyRead(Optional.of(p), epoch), null);
         } catch (CorruptLimitException e) {
             return new Decoded(flat, null, new AcquireResult.PolicyRead(Optional.empty(), epoch), e);
