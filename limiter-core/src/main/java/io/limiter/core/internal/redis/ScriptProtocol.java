@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The names the Java side and the Lua scripts share, in one place: the status codes of script replies and the key
- * roles of a limit. {@link Script} prepends {@link #luaHeader()} to every limit script, so the scripts read
+ * roles of a limit. {@link io.limiter.core.redis.Script} prepends {@link #luaHeader()} to every limit script, so the scripts read
  * {@code S_GRANTED} and {@code K_POLICY} and can never drift from the numbers and key order used here.
  */
 public final class ScriptProtocol {
