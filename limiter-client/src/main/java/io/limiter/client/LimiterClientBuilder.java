@@ -4,7 +4,7 @@ import io.limiter.client.internal.ClientConfig;
 import io.limiter.client.internal.DefaultLimiterClient;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimiterValidationException;
-import io.limiter.core.redis.KeySchema;
+import io.limiter.core.internal.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.RedisBackend;
 import java.time.Duration;

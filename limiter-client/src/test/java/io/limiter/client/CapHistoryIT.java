@@ -3,11 +3,11 @@ package io.limiter.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.limiter.core.internal.redis.KeySchema;
+import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.core.redis.Holder;
-import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitState;
-import io.limiter.core.redis.LimitStore;
 import io.limiter.testing.RedisProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.limiter.core.LimitPolicy;
-import io.limiter.core.redis.KeySchema;
+import io.limiter.core.internal.redis.KeySchema;
+import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.core.redis.LettuceBackend;
-import io.limiter.core.redis.LimitStore;
 import io.limiter.testing.RedisExtension;
 import io.limiter.testing.TestRedis;
 import java.io.IOException;
@@ -108,8 +108,8 @@ class CliIT {
     void runTakesAPermitOfOneKeyOfAKeyedLimit() throws Exception {
         assertThat(run("define", name, "--permits", "1", "--keyed", "true").status()).isZero();
         String key = io.limiter.core.LimitKeys.nameOf(name, "tenant-42");
-        assertThat(store.exchange(new io.limiter.core.redis.ExchangeRequest(key, "test", Duration.ZERO, List.of(),
-                false, List.of(new io.limiter.core.redis.AcquireRequest("blocker", 1, "")), false)).join()
+        assertThat(store.exchange(new io.limiter.core.internal.redis.ExchangeRequest(key, "test", Duration.ZERO, List.of(),
+                false, List.of(new io.limiter.core.internal.redis.AcquireRequest("blocker", 1, "")), false)).join()
                 .acquired(0).granted()).isTrue();
         Result busy = run("run", "--limit", name, "--key", "tenant-42", "--timeout", "300ms", "--", "sh", "-c",
                 "echo must-not-run");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.limiter.core.LimitPolicy;
-import io.limiter.core.redis.KeySchema;
+import io.limiter.core.internal.redis.KeySchema;
 import io.limiter.testing.LocalRedisCluster;
 import io.limiter.testing.RedisProcess;
 import java.time.Duration;

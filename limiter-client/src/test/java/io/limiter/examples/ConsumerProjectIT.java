@@ -3,9 +3,9 @@ package io.limiter.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.limiter.core.LimitPolicy;
-import io.limiter.core.redis.KeySchema;
+import io.limiter.core.internal.redis.KeySchema;
+import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.core.redis.LettuceBackend;
-import io.limiter.core.redis.LimitStore;
 import io.limiter.testing.RedisProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

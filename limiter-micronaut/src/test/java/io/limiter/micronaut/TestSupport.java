@@ -1,9 +1,9 @@
 package io.limiter.micronaut;
 
-import io.limiter.core.redis.KeySchema;
+import io.limiter.core.internal.redis.KeySchema;
+import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitState;
-import io.limiter.core.redis.LimitStore;
 import io.limiter.testing.RedisExtension;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -2,11 +2,11 @@ package io.limiter.client.internal;
 
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.internal.Exceptions;
-import io.limiter.core.redis.AcquireResult;
-import io.limiter.core.redis.AcquireRequest;
-import io.limiter.core.redis.ExchangeResult;
-import io.limiter.core.redis.NotCounted;
-import io.limiter.core.redis.ExchangeRequest;
+import io.limiter.core.internal.redis.AcquireRequest;
+import io.limiter.core.internal.redis.AcquireResult;
+import io.limiter.core.internal.redis.ExchangeRequest;
+import io.limiter.core.internal.redis.ExchangeResult;
+import io.limiter.core.internal.redis.NotCounted;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.limiter.client.internal;
 
-import io.limiter.core.redis.LimitStore;
-import io.limiter.core.redis.ExchangeResult;
-import io.limiter.core.redis.ExchangeRequest;
+import io.limiter.core.internal.redis.ExchangeRequest;
+import io.limiter.core.internal.redis.ExchangeResult;
+import io.limiter.core.internal.redis.LimitStore;
 import java.util.concurrent.CompletableFuture;
 
 /**

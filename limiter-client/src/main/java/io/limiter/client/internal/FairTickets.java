@@ -1,7 +1,7 @@
 package io.limiter.client.internal;
 
-import io.limiter.core.redis.LimitStore;
-import io.limiter.core.redis.KeepAliveResult;
+import io.limiter.core.internal.redis.KeepAliveResult;
+import io.limiter.core.internal.redis.LimitStore;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.limiter.client.internal;
 
 import io.limiter.core.UnknownLimitException;
-import io.limiter.core.redis.RenewResult;
-import io.limiter.core.redis.RenewRequest;
+import io.limiter.core.internal.redis.RenewRequest;
+import io.limiter.core.internal.redis.RenewResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

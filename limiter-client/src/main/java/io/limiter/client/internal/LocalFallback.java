@@ -2,12 +2,12 @@ package io.limiter.client.internal;
 
 import io.limiter.client.Permit;
 import io.limiter.client.RedisDownPolicy;
+import io.limiter.core.CalendarWindow;
+import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterClosedException;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.LimiterUnavailableException;
-import io.limiter.core.CalendarWindow;
-import io.limiter.core.LimitPolicy;
-import io.limiter.core.redis.AcquireResult.PolicyRead;
+import io.limiter.core.internal.redis.AcquireResult.PolicyRead;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

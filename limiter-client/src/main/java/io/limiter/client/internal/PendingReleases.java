@@ -1,7 +1,7 @@
 package io.limiter.client.internal;
 
 import io.limiter.core.LimiterUnavailableException;
-import io.limiter.core.redis.ExchangeResult;
+import io.limiter.core.internal.redis.ExchangeResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

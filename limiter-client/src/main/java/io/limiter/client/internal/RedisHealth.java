@@ -1,6 +1,6 @@
 package io.limiter.client.internal;
 
-import io.limiter.core.redis.LimitStore;
+import io.limiter.core.internal.redis.LimitStore;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
-import io.limiter.core.redis.AcquireResult;
-import io.limiter.core.redis.AcquireRequest;
-import io.limiter.core.redis.ExchangeRequest;
-import io.limiter.core.redis.ExchangeResult;
-import io.limiter.core.redis.NotCounted;
+import io.limiter.core.internal.redis.AcquireRequest;
+import io.limiter.core.internal.redis.AcquireResult;
+import io.limiter.core.internal.redis.ExchangeRequest;
+import io.limiter.core.internal.redis.ExchangeResult;
+import io.limiter.core.internal.redis.NotCounted;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.limiter.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.limiter.core.LimiterUnavailableException;
-import io.limiter.core.redis.KeepAliveResult;
+import io.limiter.core.internal.redis.KeepAliveResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

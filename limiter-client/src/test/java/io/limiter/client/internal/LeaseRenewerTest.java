@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.UnknownLimitException;
-import io.limiter.core.redis.RenewResult;
-import io.limiter.core.redis.RenewRequest;
+import io.limiter.core.internal.redis.RenewRequest;
+import io.limiter.core.internal.redis.RenewResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

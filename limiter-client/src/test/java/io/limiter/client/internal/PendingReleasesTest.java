@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
-import io.limiter.core.redis.AcquireResult;
-import io.limiter.core.redis.ExchangeResult;
+import io.limiter.core.internal.redis.AcquireResult;
+import io.limiter.core.internal.redis.ExchangeResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -23,6 +23,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
 import io.limiter.core.LimiterValidationException;
+import io.limiter.core.internal.redis.ScriptErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -73,10 +74,6 @@ public final class LettuceBackend implements RedisBackend {
     public static final String AUTHENTICATION_FAILED = "authentication failed: check the user and password in the "
             + "Redis URI";
 
-    private static final String URI_RULE = "be redis://[:password@]host[:port][/database], rediss://..., "
-            + "redis-sentinel://[:password@]host[:port][,host[:port]...][/database]#master or "
-            + "redis-cluster://[:password@]host[:port][,host[:port]...] (rediss-cluster:// for TLS)";
-
     /** Daemon threads that issue scan steps (idle ones end after a minute). */
     private static final Executor SCAN_STEPS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "limiter-scan");
@@ -94,19 +91,19 @@ public final class LettuceBackend implements RedisBackend {
     private final Object issueOrder = new Object();
     private CompletableFuture<Void> lastIssued = CompletableFuture.completedFuture(null);
 
-    private LettuceBackend(Target target, Duration connectTimeout, Duration commandTimeout) {
+    private LettuceBackend(LettuceUris.Target target, Duration connectTimeout, Duration commandTimeout) {
         this.commandTimeout = commandTimeout;
-        this.displayUri = target.display;
+        this.displayUri = target.display();
         this.ownedResources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
-        for (RedisURI u : target.uris) {
+        for (RedisURI u : target.uris()) {
             u.setTimeout(commandTimeout);
         }
-        if (target.cluster) {
-            RedisClusterClient client = RedisClusterClient.create(ownedResources, target.uris);
+        if (target.cluster()) {
+            RedisClusterClient client = RedisClusterClient.create(ownedResources, target.uris());
             client.setOptions(ClusterClientOptions.builder()
                     .socketOptions(socket)
                     .timeoutOptions(timeouts)
@@ -119,15 +116,15 @@ public final class LettuceBackend implements RedisBackend {
                     .build());
             this.topology = new LettuceCluster(client, this);
         } else {
-            RedisClient client = RedisClient.create(ownedResources, target.uris.get(0));
+            RedisClient client = RedisClient.create(ownedResources, target.uris().get(0));
             client.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).build());
-            this.topology = new LettuceStandalone(client, target.uris.get(0), true, this);
+            this.topology = new LettuceStandalone(client, target.uris().get(0), true, this);
         }
     }
 
     private LettuceBackend(RedisClient client, RedisURI uri) {
         this.commandTimeout = uri.getTimeout();
-        this.displayUri = redact(uri);
+        this.displayUri = LettuceUris.redact(uri);
         this.ownedResources = null;
         this.topology = new LettuceStandalone(client, uri, false, this);
     }
@@ -149,7 +146,7 @@ public final class LettuceBackend implements RedisBackend {
      *         not positive
      */
     public static LettuceBackend create(String redisUri, Duration connectTimeout, Duration commandTimeout) {
-        Target target = target(redisUri);
+        LettuceUris.Target target = LettuceUris.target(redisUri);
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("commandTimeout", commandTimeout);
         return new LettuceBackend(target, connectTimeout, commandTimeout);
@@ -169,7 +166,7 @@ public final class LettuceBackend implements RedisBackend {
      * @throws LimiterValidationException naming field {@code redisUri} (the password is never echoed)
      */
     public static String validate(String redisUri) {
-        return target(redisUri).display;
+        return LettuceUris.target(redisUri).display();
     }
 
     @Override
@@ -351,99 +348,8 @@ public final class LettuceBackend implements RedisBackend {
         }
     }
 
-    /** What a URI names: one server (standalone or via Sentinel) or a cluster's seed nodes. */
-    private record Target(boolean cluster, List<RedisURI> uris, String display) {
-    }
-
-    private static Target target(String redisUri) {
-        Objects.requireNonNull(redisUri, "redisUri");
-        int colon = redisUri.indexOf("://");
-        String scheme = colon < 0 ? "" : redisUri.substring(0, colon);
-        switch (scheme) {
-            case "redis", "rediss", "redis-sentinel", "rediss-sentinel" -> {
-                boolean sentinel = scheme.endsWith("sentinel");
-                int hash = redisUri.indexOf('#');
-                if (sentinel && (hash < 0 || hash == redisUri.length() - 1)) {
-                    throw invalid(redisUri, URI_RULE + " (a Sentinel URI must name the master after '#')");
-                }
-                RedisURI uri = lettuceUri(redisUri, redisUri);
-                if (!sentinel && (uri.getHost() == null || uri.getHost().isEmpty())) {
-                    throw invalid(redisUri, URI_RULE);
-                }
-                return new Target(false, List.of(uri), redact(uri));
-            }
-            case "redis-cluster", "rediss-cluster" -> {
-                return clusterTarget(redisUri, scheme.startsWith("rediss") ? "rediss" : "redis");
-            }
-            default -> throw invalid(redisUri, URI_RULE);
-        }
-    }
-
-    private static Target clusterTarget(String redisUri, String nodeScheme) {
-        String rest = redisUri.substring(redisUri.indexOf("://") + 3);
-        int at = rest.lastIndexOf('@');
-        String userInfo = at < 0 ? "" : rest.substring(0, at + 1);
-        String afterUser = rest.substring(at + 1);
-        int end = afterUser.length();
-        for (int i = 0; i < afterUser.length(); i++) {
-            if (afterUser.charAt(i) == '/' || afterUser.charAt(i) == '?') {
-                end = i;
-                break;
-            }
-        }
-        String hosts = afterUser.substring(0, end);
-        String tail = afterUser.substring(end);
-        String query = tail.contains("?") ? tail.substring(tail.indexOf('?')) : "";
-        String database = tail.contains("?") ? tail.substring(0, tail.indexOf('?')) : tail;
-        if (!database.isEmpty() && !database.equals("/") && !database.equals("/0")) {
-            throw invalid(redisUri, URI_RULE + " (Redis Cluster has only database 0)");
-        }
-        if (hosts.isBlank()) {
-            throw invalid(redisUri, URI_RULE + " (name at least one seed node)");
-        }
-        List<RedisURI> seeds = new ArrayList<>();
-        StringBuilder display = new StringBuilder(nodeScheme + "-cluster://");
-        for (String host : hosts.split(",")) {
-            if (host.isBlank()) {
-                throw invalid(redisUri, URI_RULE + " (empty seed node)");
-            }
-            RedisURI seed = lettuceUri(nodeScheme + "://" + userInfo + host.strip() + query, redisUri);
-            if (seed.getHost() == null || seed.getHost().isEmpty()) {
-                throw invalid(redisUri, URI_RULE);
-            }
-            seeds.add(seed);
-            display.append(seeds.size() > 1 ? "," : "").append(seed.getHost()).append(':').append(seed.getPort());
-        }
-        return new Target(true, List.copyOf(seeds), display.toString());
-    }
-
-    private static RedisURI lettuceUri(String text, String original) {
-        try {
-            return RedisURI.create(text);
-        } catch (IllegalArgumentException e) {
-            throw invalid(original, URI_RULE + " (" + redactText(String.valueOf(e.getMessage())) + ")");
-        }
-    }
-
-    private static LimiterValidationException invalid(String redisUri, String rule) {
-        return new LimiterValidationException("redisUri", redactText(redisUri), rule);
-    }
-
-    private static String redact(RedisURI uri) {
-        if (!uri.getSentinels().isEmpty()) {
-            StringBuilder b = new StringBuilder(uri.isSsl() ? "rediss-sentinel://" : "redis-sentinel://");
-            for (int i = 0; i < uri.getSentinels().size(); i++) {
-                RedisURI s = uri.getSentinels().get(i);
-                b.append(i > 0 ? "," : "").append(s.getHost()).append(':').append(s.getPort());
-            }
-            return b.append('/').append(uri.getDatabase()).append('#').append(uri.getSentinelMasterId()).toString();
-        }
-        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort() + "/"
-                + uri.getDatabase();
-    }
-
     /** {@code uri} with any credentials replaced by {@code ***}, for logs and messages. */
     public static String redactText(String uri) {
-        return uri.replaceAll("//[^@/]*@", "//***@");
+        return LettuceUris.redactText(uri);
     }
 }

@@ -4,6 +4,7 @@ import static io.limiter.core.internal.Exceptions.unwrap;
 
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterUnavailableException;
+import io.limiter.core.internal.redis.ScriptErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

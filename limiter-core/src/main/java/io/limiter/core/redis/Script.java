@@ -1,6 +1,7 @@
 package io.limiter.core.redis;
 
 import io.limiter.core.PolicySchema;
+import io.limiter.core.internal.redis.ScriptProtocol;
 import io.limiter.core.part.PolicyPart;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.limiter.core.internal.redis.KeySchema;
+import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.testing.LocalRedisCluster;
 import io.limiter.testing.RedisProcess;
 import io.limiter.testing.TcpProxy;

@@ -1,6 +1,6 @@
 package io.limiter.server.api;
 
-import io.limiter.core.redis.LimitStore;
+import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.server.api.Views.InstanceView;
 import io.limiter.server.redis.RedisConnection;
 import io.micronaut.http.annotation.Controller;

@@ -4,7 +4,7 @@ import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
-import io.limiter.core.redis.LimitStore;
+import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.server.api.Views.LimitDetail;
 import io.limiter.server.api.Views.LimitSummary;
 import io.limiter.server.config.LimiterServerConfig;

@@ -1,9 +1,9 @@
 package io.limiter.server.ops;
 
 import io.limiter.core.CorruptLimitException;
+import io.limiter.core.internal.redis.LimitStore;
+import io.limiter.core.internal.redis.Listing;
 import io.limiter.core.redis.LimitState;
-import io.limiter.core.redis.LimitStore;
-import io.limiter.core.redis.Listing;
 import io.limiter.server.config.LimiterServerConfig;
 import io.limiter.server.redis.RedisConnection;
 import io.micronaut.scheduling.annotation.Scheduled;

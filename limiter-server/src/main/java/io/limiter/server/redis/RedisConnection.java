@@ -1,8 +1,8 @@
 package io.limiter.server.redis;
 
-import io.limiter.core.redis.KeySchema;
+import io.limiter.core.internal.redis.KeySchema;
+import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.core.redis.LettuceBackend;
-import io.limiter.core.redis.LimitStore;
 import io.limiter.server.config.LimiterServerConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;

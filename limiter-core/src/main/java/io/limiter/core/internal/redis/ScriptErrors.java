@@ -1,4 +1,4 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimiterException;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** Error replies of Redis to a script call, as the limiter reports them: without script hashes or line numbers. */
-final class ScriptErrors {
+public final class ScriptErrors {
     /** What a key of the wrong type makes Redis answer (the limit's data was changed by something else). */
     static final String WRONG_TYPE = "a key of it holds the wrong type of value";
 
@@ -34,7 +34,7 @@ final class ScriptErrors {
     private static final Pattern REDISSON_CONTEXT = Pattern.compile("(?s)\\.?\\s*channel: \\[id:.*$");
 
     /** The error message without script internals. */
-    static String clean(String message) {
+    public static String clean(String message) {
         String m = REDISSON_CONTEXT.matcher(String.valueOf(message)).replaceAll("");
         return INTERNALS.matcher(m).replaceAll("").trim();
     }
@@ -43,7 +43,7 @@ final class ScriptErrors {
      * The exception for an error reply of Redis to {@code what}: a plain {@link LimiterException} (the backends
      * report every error reply of Redis so), without script internals.
      */
-    static LimiterException rejected(String redis, String what, String message, Throwable cause) {
+    public static LimiterException rejected(String redis, String what, String message, Throwable cause) {
         String clean = clean(message);
         String text = redis + " rejected " + what + ": " + clean;
         return clean.contains("WRONGTYPE") ? new WrongType(text, cause) : new LimiterException(text, cause);
@@ -53,7 +53,7 @@ final class ScriptErrors {
      * {@code e} as the caller of a script on {@code keys} sees it: a key of the wrong type is damage to the limit the
      * keys belong to ({@link CorruptLimitException}), or a plain {@link LimiterException} for keys of no limit.
      */
-    static Throwable forKeys(Throwable e, List<String> keys) {
+    public static Throwable forKeys(Throwable e, List<String> keys) {
         if (!(e instanceof WrongType)) {
             return e;
         }

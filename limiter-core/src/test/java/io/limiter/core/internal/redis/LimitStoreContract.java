@@ -1,4 +1,4 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,10 @@ import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.UnknownLimitException;
+import io.limiter.core.redis.Holder;
+import io.limiter.core.redis.LimitState;
+import io.limiter.core.redis.RedisBackend;
+import io.limiter.core.redis.Script;
 import io.limiter.testing.RedisExtension;
 import io.limiter.testing.RedisProcess;
 import io.limiter.testing.TestRedis;

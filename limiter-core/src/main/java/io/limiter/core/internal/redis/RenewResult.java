@@ -1,4 +1,4 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 /** A request sent in a counted group that the script would not count (the limit is not rate-only now). */
 public final class NotCounted extends RuntimeException {

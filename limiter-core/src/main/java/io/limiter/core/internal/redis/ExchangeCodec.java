@@ -1,14 +1,14 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
-import static io.limiter.core.redis.ScriptProtocol.R_EXPIRY;
-import static io.limiter.core.redis.ScriptProtocol.R_LEFT;
-import static io.limiter.core.redis.ScriptProtocol.R_REASON;
-import static io.limiter.core.redis.ScriptProtocol.R_RETRY;
-import static io.limiter.core.redis.ScriptProtocol.R_STATUS;
-import static io.limiter.core.redis.ScriptProtocol.X_NOW;
-import static io.limiter.core.redis.ScriptProtocol.X_POLICY;
-import static io.limiter.core.redis.ScriptProtocol.X_RELEASED;
-import static io.limiter.core.redis.ScriptProtocol.X_RESULTS;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_EXPIRY;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_LEFT;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_REASON;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_RETRY;
+import static io.limiter.core.internal.redis.ScriptProtocol.R_STATUS;
+import static io.limiter.core.internal.redis.ScriptProtocol.X_NOW;
+import static io.limiter.core.internal.redis.ScriptProtocol.X_POLICY;
+import static io.limiter.core.internal.redis.ScriptProtocol.X_RELEASED;
+import static io.limiter.core.internal.redis.ScriptProtocol.X_RESULTS;
 
 import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimitKeys;
@@ -101,7 +101,7 @@ final class ExchangeCodec {
             return new Decoded(flat, null, new AcquireResult.PolicyRead(Optional.empty(), ""), null);
         }
         try {
-            LimitPolicy p = LimitStore.decodePolicy(name, flat);
+            LimitPolicy p = StateCodec.policy(name, flat);
             return new Decoded(flat, p, new AcquireResult.PolicyRead(Optional.of(p), epoch), null);
         } catch (CorruptLimitException e) {
             return new Decoded(flat, null, new AcquireResult.PolicyRead(Optional.empty(), epoch), e);

@@ -1,5 +1,7 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
+import io.limiter.core.redis.RedisBackend;
+import io.limiter.core.redis.RedissonBackend;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.redisson.Redisson;

@@ -1,6 +1,7 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import io.limiter.core.CorruptLimitException;
+import io.limiter.core.redis.LimitState;
 import java.util.List;
 
 /**

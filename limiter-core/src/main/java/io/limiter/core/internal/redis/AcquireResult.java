@@ -1,10 +1,10 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import io.limiter.core.LimitPolicy;
 import java.util.Objects;
 import java.util.Optional;
-
 import java.time.Duration;
+
 
 /**
  * What one acquire script call answered. On a grant: the permit's lease expiry (Redis time; 0 without a

@@ -1,4 +1,4 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.LettuceBackend;
+import io.limiter.core.redis.LimitState;
+import io.limiter.core.redis.RedisBackend;
+import io.limiter.core.redis.RedissonBackend;
 import io.limiter.testing.RedisExtension;
 import io.limiter.testing.TestRedis;
 import java.util.List;

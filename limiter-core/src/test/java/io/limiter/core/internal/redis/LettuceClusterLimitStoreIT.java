@@ -1,9 +1,10 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitPolicy;
+import io.limiter.core.redis.LettuceBackend;
 import io.limiter.testing.LocalRedisCluster;
 import io.limiter.testing.RedisProcess;
 import io.limiter.testing.TestRedis;

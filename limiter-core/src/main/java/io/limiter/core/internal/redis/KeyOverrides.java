@@ -1,4 +1,4 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitNames;
@@ -6,6 +6,8 @@ import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.PolicySchema;
+import io.limiter.core.redis.RedisBackend;
+import io.limiter.core.redis.Script;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -74,7 +76,7 @@ public final class KeyOverrides {
         String name = LimitKeys.nameOf(family, key);
         return backend.eval(Script.OVERRIDE, keys.keys(name), List.of("get")).thenApply(reply -> {
             List<?> flat = list(reply);
-            return flat.isEmpty() ? Optional.empty() : Optional.of(LimitStore.decodePolicy(name, flat));
+            return flat.isEmpty() ? Optional.empty() : Optional.of(StateCodec.policy(name, flat));
         });
     }
 

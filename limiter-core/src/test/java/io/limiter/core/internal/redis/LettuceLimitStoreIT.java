@@ -1,4 +1,7 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
+
+import io.limiter.core.redis.LettuceBackend;
+import io.limiter.core.redis.RedisBackend;
 
 /** The backend contract on Lettuce (standalone). */
 class LettuceLimitStoreIT extends LimitStoreContract {

@@ -1,4 +1,4 @@
-package io.limiter.core.redis;
+package io.limiter.core.internal.redis;
 
 import io.limiter.core.CalendarWindow;
 import io.limiter.core.LimitPolicy;
