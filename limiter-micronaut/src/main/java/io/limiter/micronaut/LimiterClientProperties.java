@@ -19,11 +19,19 @@ import io.micronaut.core.annotation.Nullable;
  *     heartbeat-interval: 10s
  *     redis-down-policy: fail-closed           # fail-open, local-fallback
  * </pre>
+ *
+ * <p>An application that already has a Redis connection can hand it over instead of {@code redis-uri}: a
+ * {@link io.limiter.core.redis.RedisBackend} bean named {@value #BACKEND_BEAN}. The client and the header reads then
+ * use it, {@code redis-uri} must be left unset ({@code connect-timeout} does not apply), and the application closes
+ * it (after this integration, which depends on it). The admin server does this, so its own limits share its one
+ * connection.
  */
 @ConfigurationProperties(LimiterClientProperties.PREFIX)
 public class LimiterClientProperties {
     /** The prefix of these properties. */
     public static final String PREFIX = "limiter.client";
+    /** The name of the {@link io.limiter.core.redis.RedisBackend} bean used instead of {@code redis-uri}. */
+    public static final String BACKEND_BEAN = "limiter";
 
     private boolean enabled = true;
     private String redisUri;
@@ -43,7 +51,7 @@ public class LimiterClientProperties {
         this.enabled = enabled;
     }
 
-    /** The Redis to use; required. */
+    /** The Redis to use; required unless the application provides a backend bean ({@link #BACKEND_BEAN}). */
     @Nullable
     public String getRedisUri() {
         return redisUri;

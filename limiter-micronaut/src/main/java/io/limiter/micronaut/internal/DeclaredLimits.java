@@ -3,6 +3,7 @@ package io.limiter.micronaut.internal;
 import io.limiter.client.LimiterClient;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.LimiterException;
+import io.limiter.core.LimiterUnavailableException;
 import io.limiter.micronaut.LimiterClientProperties;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Defines the declared limits at startup: create-if-absent, or replace a different stored policy when the limit
- * is marked {@code enforce}. A limit that cannot be defined because Redis is unreachable is logged and tried again
- * every {@link #RETRY} in the background, so an application with a fail-open policy still starts.
+ * is marked {@code enforce}. Limits that cannot be defined because Redis is unreachable are logged and tried again
+ * every {@link #RETRY} in the background, so an application with a fail-open policy still starts; the first
+ * unreachable answer ends a round, so the start waits for one timeout, not one per declared limit.
  */
 @Singleton
 @Requires(property = LimiterClientProperties.PREFIX + ".enabled", notEquals = "false")
@@ -55,6 +57,11 @@ class DeclaredLimits {
             try {
                 apply(name, runtime.declared().get(name));
                 pending.remove(name);
+            } catch (LimiterUnavailableException e) {
+                // Redis is not there (or refuses us): the others would fail the same way, each after its own wait.
+                log.warn("declared limits {} could not be defined yet ({}); trying again in {}", pending,
+                        e.getMessage(), RETRY);
+                break;
             } catch (LimiterException | IllegalStateException e) {
                 log.warn("declared limit '{}' could not be defined yet ({}); trying again in {}", name,
                         e.getMessage(), RETRY);

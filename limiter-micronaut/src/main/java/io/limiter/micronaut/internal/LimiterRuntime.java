@@ -10,14 +10,17 @@ import io.limiter.core.PolicySchema;
 import io.limiter.core.internal.redis.KeySchema;
 import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.core.redis.LettuceBackend;
+import io.limiter.core.redis.RedisBackend;
 import io.limiter.micronaut.DeclaredLimitProperties;
 import io.limiter.micronaut.LimiterClientProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.naming.conventions.StringConvention;
 import io.micronaut.core.value.PropertyResolver;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +30,14 @@ import java.util.Map;
  * What the integration owns: one Redis backend shared by the {@link LimiterClient} bean and the read-only
  * {@link LimitStore} used for the rate-limit headers, and the declared limits. Created at startup ({@link Context}),
  * so a bad setting stops the application with a message naming it. Closed on shutdown: the client first (queued
- * releases are flushed), then the connection.
+ * releases are flushed), then the connection, unless the application provided it (a {@link RedisBackend} bean
+ * named {@value LimiterClientProperties#BACKEND_BEAN}), which it then closes itself.
  */
 @Context
 @Requires(property = LimiterClientProperties.PREFIX + ".enabled", notEquals = "false")
 final class LimiterRuntime implements AutoCloseable {
-    private final LettuceBackend backend;
+    private final RedisBackend backend;
+    private final boolean ownsBackend;
     private final LimiterClient client;
     private final LimitStore store;
     private final Map<String, LimitPolicy> declared = new LinkedHashMap<>();
@@ -40,13 +45,20 @@ final class LimiterRuntime implements AutoCloseable {
     private final Duration commandTimeout;
 
     LimiterRuntime(LimiterClientProperties p, List<DeclaredLimitProperties> limits, List<LimiterListener> listeners,
-            PropertyResolver settings) {
+            PropertyResolver settings, @Nullable @Named(LimiterClientProperties.BACKEND_BEAN) RedisBackend provided) {
         String prefix = LimiterClientProperties.PREFIX + ".";
-        if (p.getRedisUri() == null || p.getRedisUri().isBlank()) {
+        boolean uriSet = p.getRedisUri() != null && !p.getRedisUri().isBlank();
+        if (provided == null && !uriSet) {
             throw new ConfigurationException(Messages.invalid(prefix + "redis-uri", null, Messages.REDIS_URI_REQUIRED));
         }
-        String uri = p.getRedisUri().trim();
-        Settings.check(prefix + "redis-uri", () -> LettuceBackend.validate(uri));
+        if (provided != null && uriSet) {
+            throw new ConfigurationException(Messages.invalid(prefix + "redis-uri",
+                    LettuceBackend.redactText(p.getRedisUri().trim()), Messages.REDIS_URI_WITH_BACKEND));
+        }
+        String uri = uriSet ? p.getRedisUri().trim() : null;
+        if (uri != null) {
+            Settings.check(prefix + "redis-uri", () -> LettuceBackend.validate(uri));
+        }
         Duration connect = Settings.duration(prefix + "connect-timeout", p.getConnectTimeout(),
                 LimiterClientBuilder.DEFAULT_CONNECT_TIMEOUT, false);
         this.commandTimeout = Settings.duration(prefix + "command-timeout", p.getCommandTimeout(),
@@ -81,7 +93,8 @@ final class LimiterRuntime implements AutoCloseable {
         }
         listeners.forEach(b::listener);
 
-        this.backend = LettuceBackend.create(uri, connect, commandTimeout);
+        this.ownsBackend = provided == null;
+        this.backend = provided != null ? provided : LettuceBackend.create(uri, connect, commandTimeout);
         this.client = b.backend(backend).build();
         this.store = new LimitStore(backend, new KeySchema(keyPrefix));
     }
@@ -114,7 +127,9 @@ final class LimiterRuntime implements AutoCloseable {
         try {
             client.close();
         } finally {
-            backend.close();
+            if (ownsBackend) {
+                backend.close();
+            }
         }
     }
 }

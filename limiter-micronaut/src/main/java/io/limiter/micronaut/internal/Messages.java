@@ -1,6 +1,7 @@
 package io.limiter.micronaut.internal;
 
 import io.limiter.core.LimiterValidationException;
+import io.limiter.micronaut.LimiterClientProperties;
 
 /** Every message this module shows to users, in one place so tests can assert them exactly. */
 final class Messages {
@@ -13,6 +14,8 @@ final class Messages {
     static final String ADDRESS_RULE = "be an IP address or a CIDR block like 10.0.0.0/8";
     static final String METHOD_RULE = "be an HTTP method like GET or POST";
     static final String REDIS_URI_REQUIRED = "be set (e.g. redis://127.0.0.1:6379)";
+    static final String REDIS_URI_WITH_BACKEND = "be left unset when the application provides the connection"
+            + " (a RedisBackend bean named '" + LimiterClientProperties.BACKEND_BEAN + "')";
     static final String ROUTE_KEY_RULE = "be one of header:<name>, principal, client-address, path-variable:<name>";
     static final String METHOD_KEY_RULE = "be one of arg:<parameter of the method>, header:<name>, principal";
     static final String DUPLICATE_LIMIT = "name each limit once per method";

@@ -109,10 +109,16 @@ public class LimitsController {
     @Operation(summary = "Remove a limit's policy and all its state")
     @SecurityRequirement(name = "bearer")
     @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "400", description = "Bad name, or one of the server's own limits (limiter-admin-*)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "No such limit",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletableFuture<HttpResponse<Void>> delete(@PathVariable String name) {
         LimitNames.requireValidName(name);
+        if (name.startsWith(Messages.RESERVED_PREFIX)) {
+            // Deleted (a tombstone), the server's own caps would answer 503 to every capped read until its restart.
+            throw new LimiterValidationException("name", name, Messages.RESERVED_NAME_RULE);
+        }
         return store.delete(name).thenApply(existed -> {
             if (!existed) {
                 throw new UnknownLimitException(name);

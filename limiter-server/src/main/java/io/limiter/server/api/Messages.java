@@ -24,6 +24,12 @@ public final class Messages {
     /** 5xx that is not about Redis: the cause is in the server's log, never in the answer. */
     public static final String SERVER_ERROR = "the server failed to answer this request; its log has the details";
 
+    /** Names starting with this are the admin server's own limits (its self-protection, application.yml). */
+    public static final String RESERVED_PREFIX = "limiter-admin-";
+    /** 400: DELETE of one of the admin server's own limits (the rule of the name field). */
+    public static final String RESERVED_NAME_RULE = "not start with '" + RESERVED_PREFIX
+            + "' (the admin server's own limits cannot be deleted; change them with PUT or in its configuration)";
+
     private Messages() {
     }
 }

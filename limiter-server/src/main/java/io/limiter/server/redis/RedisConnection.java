@@ -3,6 +3,7 @@ package io.limiter.server.redis;
 import io.limiter.core.internal.redis.KeySchema;
 import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.core.redis.LettuceBackend;
+import io.limiter.core.redis.RedisBackend;
 import io.limiter.server.config.LimiterServerConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -58,6 +59,14 @@ public class RedisConnection implements AutoCloseable {
 
     public LimitStore store() {
         return store;
+    }
+
+    /**
+     * The connection itself, which this object closes. The server's self-protection (limiter-micronaut) uses it too
+     * ({@link SelfProtectionBackend}), so the server keeps one Redis connection setup, embedded mode included.
+     */
+    public RedisBackend backend() {
+        return backend;
     }
 
     /** The URI without credentials, for logs and messages. */
