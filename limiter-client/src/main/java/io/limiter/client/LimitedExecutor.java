@@ -78,6 +78,18 @@ public interface LimitedExecutor extends Executor, AutoCloseable {
     CompletableFuture<Void> submit(Runnable task);
 
     /**
+     * For an executor of a keyed limit: queues {@code task} under {@code key}'s cap (a permit of
+     * {@code limiter.forKey(key)}); the queue, its capacity and the executor's counts are shared by all keys.
+     *
+     * @throws io.limiter.core.LimiterValidationException for an invalid key
+     * @throws java.util.concurrent.RejectedExecutionException as {@link #submit(Callable)}
+     */
+    <T> CompletableFuture<T> submit(String key, Callable<T> task);
+
+    /** {@link #submit(String, Callable)} for a task without a result. */
+    CompletableFuture<Void> submit(String key, Runnable task);
+
+    /**
      * {@link Executor} view of {@link #submit(Runnable)}. A failure (the task's exception, or its acquire's:
      * timeout, Redis unavailable) goes to {@link Builder#onExecuteFailure}; by default it is logged as a WARN.
      */

@@ -74,10 +74,32 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
 
     @Override
     public <T> CompletableFuture<T> submit(Callable<T> task) {
-        return submit(task, whenFull);
+        return submit(limiter, task, whenFull);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(String key, Callable<T> task) {
+        return submit(limiter.forKey(key), task, whenFull);
+    }
+
+    @Override
+    public CompletableFuture<Void> submit(String key, Runnable task) {
+        return submit(key, callable(task));
+    }
+
+    private static Callable<Void> callable(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return () -> {
+            task.run();
+            return null;
+        };
     }
 
     private <T> CompletableFuture<T> submit(Callable<T> task, WhenFull full) {
+        return submit(limiter, task, full);
+    }
+
+    private <T> CompletableFuture<T> submit(DistributedLimiter target, Callable<T> task, WhenFull full) {
         Objects.requireNonNull(task, "task");
         rejectIfClosed();
         if (full == WhenFull.REJECT) {
@@ -103,7 +125,7 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
         waiting.add(f);
         CompletableFuture<Permit> acquire;
         try {
-            acquire = limiter.acquireAsync(weight, acquireTimeout);
+            acquire = target.acquireAsync(weight, acquireTimeout);
         } catch (RuntimeException e) {
             leaveQueue(f);
             throw e;
@@ -164,11 +186,7 @@ public final class LimitedExecutorImpl implements LimitedExecutor {
 
     @Override
     public CompletableFuture<Void> submit(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return submit(() -> {
-            task.run();
-            return null;
-        });
+        return submit(callable(task));
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.limiter.client.DistributedLimiter;
+import io.limiter.client.LimitedExecutor;
 import io.limiter.client.LimiterClient;
 import io.limiter.client.Permit;
 import io.limiter.core.LimitPolicy;
@@ -86,6 +87,43 @@ class KeyedLimitIT {
                     tasks.get(), most);
             assertThat(most).hasSize(3).allSatisfy((k, n) -> assertThat(n.get()).as(k).isEqualTo(2));
             assertThat(tasks.get()).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void aLimitedExecutorRunsEachTaskUnderItsKeysCap() throws Exception {
+        String family = name();
+        try (LimiterClient c = client("a")) {
+            c.define(family, LimitPolicy.builder().concurrency(2).keyed(true).build());
+            Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+            Map<String, AtomicInteger> most = new ConcurrentHashMap<>();
+            AtomicInteger all = new AtomicInteger();
+            AtomicInteger mostOverall = new AtomicInteger();
+            try (LimitedExecutor pool = LimitedExecutor.builder(c.limiter(family)).build()) {
+                List<java.util.concurrent.CompletableFuture<Void>> done = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    String key = i % 2 == 0 ? "even" : "odd";
+                    done.add(pool.submit(key, () -> {
+                        int now = running.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                        most.computeIfAbsent(key, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+                        mostOverall.accumulateAndGet(all.incrementAndGet(), Math::max);
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        all.decrementAndGet();
+                        running.get(key).decrementAndGet();
+                    }));
+                }
+                for (java.util.concurrent.CompletableFuture<Void> f : done) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+            }
+            assertThat(most).allSatisfy((k, n) -> assertThat(n.get()).as(k).isEqualTo(2));
+            assertThat(mostOverall.get()).as("both keys' caps used at once").isEqualTo(4);
+            assertThatThrownBy(() -> LimitedExecutor.builder(c.limiter(family)).build().submit(() -> null).join())
+                    .hasMessageContaining("is keyed");
         }
     }
 
