@@ -65,6 +65,18 @@ class ExamplesIT {
     }
 
     @Test
+    void theKeyedExampleUsesTwoKeysAndLeavesNoState() {
+        KeyedLimits.run(redis.uri());
+        assertThat(store.state("exports", 0).join().orElseThrow().policy().keyed()).isTrue();
+        // Both keys took a token: their buckets (and nothing else) live until they are full again.
+        for (String key : List.of("tenant-42", "tenant-7")) {
+            LimitState s = store.state(io.limiter.core.LimitKeys.nameOf("exports", key), 10).join().orElseThrow();
+            assertThat(s.permitsInUse()).as(key).isZero();
+            assertThat(s.tokens()).as(key).isLessThan(100);
+        }
+    }
+
+    @Test
     void theTaskPoolRunsEveryTaskAndDrains() throws Exception {
         store.define("payments", LimitPolicy.builder().concurrency(3).build()).join();
         List<TaskPool.Order> orders = IntStream.range(0, 8).mapToObj(TaskPool.Order::new).toList();
