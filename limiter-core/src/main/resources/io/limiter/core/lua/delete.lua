@@ -6,7 +6,7 @@
 -- Returns {1} if the limit existed, else {0}.
 local pol = load_policy()
 redis.call('DEL', K_POLICY, K_HOLDERS, K_INFO, K_USED, K_BUCKET, K_QUEUE, K_QEXP, K_QOWNER, K_QUOTA, K_OVERRIDE,
-           K_OVERRIDES)
+           K_OVERRIDES, K_HUNGRY)
 if pol then
   redis.call('DEL', K_STATS)
   redis.call('HSET', K_STATS, 'deleted', new_epoch())

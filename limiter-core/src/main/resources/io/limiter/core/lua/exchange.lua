@@ -50,7 +50,7 @@ end
 local unkeyed = pol and pol.keyed and not keyed
 
 -- st: the state the parts read and change during this call, written back once at the end.
-local st = { used = 0, taken = 0, window_arg = ARGV[4] }
+local st = { used = 0, taken = 0, reserved = 0, window_arg = ARGV[4] }
 local freed = 0
 if not pol or pol.permits then
   freed = reap(now)
@@ -59,6 +59,7 @@ st.used = used_weight()
 local used_before = st.used
 
 local released = {}
+local released_weight = 0
 if nrel > 0 then
   -- One HMGET for every id (a client repeats releases not confirmed yet in its later calls, so most are misses).
   local ids = {}
@@ -80,6 +81,7 @@ if nrel > 0 then
     end
   end
   if #found > 0 then
+    released_weight = freed
     redis.call('ZREM', K_HOLDERS, unpack(found))
     redis.call('HDEL', K_INFO, unpack(found))
     redis.call('HINCRBY', K_STATS, counter, #found)
@@ -102,6 +104,13 @@ local head_changed = false
 if pol and pol.fair and nacq > 0 then
   head_changed = reap_tickets(now)
 end
+-- A non-fair cap: weight this call released is not retaken by its own acquires while another instance is hungry
+-- (see part_concurrency.lua); it is published below.
+local shares = pol and pol.permits and not pol.fair and not unkeyed
+if shares and released_weight > 0 and nacq > 0 and others_hungry(owner, now) then
+  st.reserved = math.min(released_weight, math.max(0, pol.permits - (st.used)))
+end
+local hungry = false
 
 for j = 1, nacq do
   local k = base + 1 + (j - 1) * 3
@@ -191,6 +200,8 @@ for j = 1, nacq do
         denials = denials + 1
         if pol.fair and ticket ~= '' then
           enqueue_ticket(ticket, owner, now, ttl)
+        elseif shares and ticket ~= '' and reason == 'permits' then
+          hungry = true
         end
         results[j] = { S_DENIED, reason, retry, 0, lefts() }
       else
@@ -230,6 +241,11 @@ if pol then
       part.finish(pol, st, now)
     end
   end
+end
+if hungry then
+  mark_hungry(owner, now)
+elseif shares and grants > 0 and redis.call('HEXISTS', K_HUNGRY, owner) == 1 then
+  redis.call('HDEL', K_HUNGRY, owner)
 end
 if grants > 0 then
   redis.call('HINCRBY', K_STATS, 'grants', grants)

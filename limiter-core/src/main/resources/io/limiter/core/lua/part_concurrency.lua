@@ -64,6 +64,27 @@ local function keep_semaphore_alive(lease_ms)
   end
 end
 
+-- Sharing a non-fair cap between instances. An instance whose waiting acquire was denied is "hungry" (K_HUNGRY:
+-- owner -> when, ms; the key lives 2 s after the last denial). A call that releases permits and acquires in the same
+-- round trip (a process handing its permits to its own waiters) may not retake the weight it released while another
+-- instance is hungry: that weight is published instead, and whoever asks first gets it. Without this, one busy
+-- process keeps a non-fair cap to itself (its releases always carry its own next acquire).
+local HUNGRY_MS = 2000
+
+local function others_hungry(owner, now)
+  local h = redis.call('HGETALL', K_HUNGRY)
+  for i = 1, #h, 2 do
+    if h[i] ~= owner and tonumber(h[i + 1]) > now - HUNGRY_MS then
+      return true
+    end
+  end
+  return false
+end
+
+local function mark_hungry(owner, now)
+  redis.call('HSET', K_HUNGRY, owner, math.floor(now))
+  redis.call('PEXPIRE', K_HUNGRY, HUNGRY_MS)
+end
 
 -- Reads held weight once per exchange (after reaping); the exchange keeps `st.used` current as it releases.
 PARTS[#PARTS + 1] = {
@@ -76,7 +97,7 @@ PARTS[#PARTS + 1] = {
     return pol.permits
   end,
   check = function(pol, st, weight, now)
-    if pol.permits - st.used < weight then
+    if pol.permits - st.used - st.reserved < weight then
       return ms_to_first_expiry(now, pol.lease_ms), 'permits'
     end
     return 0

@@ -21,6 +21,7 @@ import java.util.List;
  * PREFIX:{name}:quota     hash    start, end (ms, Redis time), used; expires after the window's end
  * PREFIX:{name}:override  hash    a key's override: its own policy in place of its keyed limit's
  * PREFIX:{name}:overrides zset    a keyed limit's overridden keys (key name -> 0)
+ * PREFIX:{name}:hungry    hash    non-fair limits: instance -> when its waiting acquire was last denied (2 s)
  *
  * A key of a keyed limit has the keys of a limit of its own, PREFIX:{family/encoded-key}:*, where policy is the
  * key's copy of its family's policy (see LimitKeys and policies.lua); all of them expire with the key's state,
@@ -42,7 +43,7 @@ public final class KeySchema {
      * {@code PREFIX:{name}:released}. A part that needs a key adds its role at the end.
      */
     public static final List<String> ROLES = List.of("policy", "holders", "info", "used", "bucket", "stats",
-            "channel", "queue", "qexp", "qowner", "quota", "override", "overrides");
+            "channel", "queue", "qexp", "qowner", "quota", "override", "overrides", "hungry");
 
     private final String prefix;
 

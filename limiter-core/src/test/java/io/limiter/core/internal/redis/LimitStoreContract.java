@@ -942,4 +942,41 @@ public abstract class LimitStoreContract {
         }
         assertThat(redis.exists(new KeySchema(prefix).keys(f).get(KeySchema.ROLES.indexOf("overrides")))).isZero();
     }
+
+    @Test
+    void aProcessMayNotRetakeWhatItReleasedWhileAnotherInstanceWaits() {
+        String n = name();
+        join(store.define(n, LimitPolicy.builder().concurrency(1).build()));
+        Duration ttl = Duration.ofSeconds(10);
+        assertThat(join(exchange(n, "A", ttl, List.of(), false, List.of(new AcquireRequest("a1", 1, "ta"))))
+                .acquired(0).granted()).isTrue();
+        // Alone, A hands its permit to its own next waiter in one call.
+        ExchangeResult alone = join(exchange(n, "A", ttl, List.of("a1"), false,
+                List.of(new AcquireRequest("a2", 1, "ta2"))));
+        assertThat(alone.acquired(0).granted()).as("no one else waits").isTrue();
+        // B's waiter is denied: B is hungry. A's release-and-retake is now refused; B gets the permit.
+        assertThat(join(exchange(n, "B", ttl, List.of(), false, List.of(new AcquireRequest("b1", 1, "tb"))))
+                .acquired(0).granted()).isFalse();
+        ExchangeResult retake = join(exchange(n, "A", ttl, List.of("a2"), false,
+                List.of(new AcquireRequest("a3", 1, "ta3"))));
+        assertThat(retake.released()).containsExactly(true);
+        assertThat(retake.acquired(0).granted()).as("released weight kept for the hungry instance").isFalse();
+        assertThat(join(exchange(n, "B", ttl, List.of(), false, List.of(new AcquireRequest("b1", 1, "tb"))))
+                .acquired(0).granted()).isTrue();
+        // A's refused waiter made A hungry in turn: B may not retake its permit either; A's waiter gets it.
+        ExchangeResult bRetake = join(exchange(n, "B", ttl, List.of("b1"), false,
+                List.of(new AcquireRequest("b2", 1, "tb2"))));
+        assertThat(bRetake.acquired(0).granted()).isFalse();
+        assertThat(join(exchange(n, "A", ttl, List.of(), false, List.of(new AcquireRequest("a3", 1, "ta3"))))
+                .acquired(0).granted()).isTrue();
+        // A was fed, B is hungry; a try (no ticket) never makes an instance hungry.
+        String m = name();
+        join(store.define(m, LimitPolicy.builder().concurrency(1).build()));
+        assertThat(join(exchange(m, "A", ttl, List.of(), false, List.of(new AcquireRequest("x1", 1, ""))))
+                .acquired(0).granted()).isTrue();
+        assertThat(join(exchange(m, "B", ttl, List.of(), false, List.of(new AcquireRequest("y1", 1, ""))))
+                .acquired(0).granted()).isFalse();
+        assertThat(join(exchange(m, "A", ttl, List.of("x1"), false, List.of(new AcquireRequest("x2", 1, "t"))))
+                .acquired(0).granted()).as("no instance waits").isTrue();
+    }
 }
