@@ -104,10 +104,10 @@ local head_changed = false
 if pol and pol.fair and nacq > 0 then
   head_changed = reap_tickets(now)
 end
--- A non-fair cap: weight this call released is not retaken by its own acquires while another instance is hungry
+-- A non-fair cap: weight this call released is not retaken by its own acquires while another instance starves
 -- (see part_concurrency.lua); it is published below. An operator's forced release is not the caller's own.
 local shares = pol and pol.permits and not pol.fair and not unkeyed
-if shares and counter ~= 'forced' and released_weight > 0 and nacq > 0 and others_hungry(owner, now) then
+if shares and counter ~= 'forced' and released_weight > 0 and nacq > 0 and others_starved(owner, now) then
   st.reserved = math.min(released_weight, math.max(0, pol.permits - (st.used)))
 end
 local hungry = false

@@ -64,25 +64,34 @@ local function keep_semaphore_alive(lease_ms)
   end
 end
 
--- Sharing a non-fair cap between instances. An instance whose waiting acquire was denied is "hungry" (K_HUNGRY:
--- owner -> when, ms; the key lives 2 s after the last denial). A call that releases permits and acquires in the same
--- round trip (a process handing its permits to its own waiters) may not retake the weight it released while another
--- instance is hungry: that weight is published instead, and whoever asks first gets it. Without this, one busy
--- process keeps a non-fair cap to itself (its releases always carry its own next acquire).
+-- Sharing a non-fair cap between instances. An instance whose waiting acquire is denied is "hungry" (K_HUNGRY:
+-- owner -> "since:last", ms: when it was first denied since its last grant, and last denied; the key lives 2 s after
+-- the last denial). A call that releases permits and acquires in the same round trip (a process handing its permits
+-- to its own waiters) may not retake the weight it released while another instance, still asking, has gone without
+-- a grant for STARVED_MS: that weight is published instead, and whoever asks first gets it. Without this, one busy
+-- process keeps a non-fair cap to itself (its releases always carry its own next acquire); with it, hand-offs stay
+-- the fast path and no instance starves for long.
 local HUNGRY_MS = 2000
+local STARVED_MS = 50
 
-local function others_hungry(owner, now)
+local function others_starved(owner, now)
   local h = redis.call('HGETALL', K_HUNGRY)
   for i = 1, #h, 2 do
-    if h[i] ~= owner and tonumber(h[i + 1]) > now - HUNGRY_MS then
-      return true
+    if h[i] ~= owner then
+      local since, last = string.match(h[i + 1], '^(%d+):(%d+)$')
+      if tonumber(last) > now - HUNGRY_MS and tonumber(since) < now - STARVED_MS then
+        return true
+      end
     end
   end
   return false
 end
 
 local function mark_hungry(owner, now)
-  redis.call('HSET', K_HUNGRY, owner, math.floor(now))
+  local t = string.format('%d', math.floor(now))
+  local was = redis.call('HGET', K_HUNGRY, owner)
+  local since = was and string.match(was, '^(%d+):') or t
+  redis.call('HSET', K_HUNGRY, owner, since .. ':' .. t)
   redis.call('PEXPIRE', K_HUNGRY, HUNGRY_MS)
 end
 
