@@ -1,5 +1,6 @@
 package io.limiter.micronaut;
 
+import io.limiter.core.LimitKeys;
 import io.limiter.core.redis.KeySchema;
 import io.limiter.core.redis.LettuceBackend;
 import io.limiter.core.redis.LimitState;
@@ -40,6 +41,11 @@ final class TestSupport {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Reads the state of one key of a keyed limit straight from Redis. */
+    static LimitState keyState(String prefix, String limit, String key) {
+        return state(prefix, LimitKeys.nameOf(limit, key));
     }
 
     /** The answer, whatever its status. */
