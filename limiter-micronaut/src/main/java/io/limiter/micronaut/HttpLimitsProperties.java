@@ -14,7 +14,7 @@ import java.util.List;
  *     headers: draft-10              # RateLimit / RateLimit-Policy syntax: draft-10, draft-03, or none
  *     exempt-paths: [/health/**]     # never limited
  *     exempt-addresses: [10.0.0.0/8] # client addresses never limited (IPv4/IPv6, CIDR)
- *     trusted-proxies: [127.0.0.1]   # X-Forwarded-For is believed only from these
+ *     trusted-proxies: [127.0.0.1]   # X-Forwarded-For is believed only from these (exemptions, client-address)
  * </pre>
  */
 @ConfigurationProperties(HttpLimitsProperties.PREFIX)
@@ -73,7 +73,7 @@ public class HttpLimitsProperties {
     /**
      * Proxies (addresses or CIDR blocks) whose {@code X-Forwarded-For} is believed: the client address is the last
      * entry not itself a trusted proxy. From any other peer the header is ignored, so clients cannot claim an
-     * exempt address.
+     * exempt address or another client's {@code client-address} key.
      */
     public List<String> getTrustedProxies() {
         return trustedProxies;

@@ -24,6 +24,9 @@ import java.util.List;
  *         timeout: 0                # wait this long for a permit before answering 429; 0 = never wait
  *         retry-after: 1s           # Retry-After of a 429 from a concurrency cap (a token bucket knows its own)
  *         shadow: false             # true: count and log what would be denied, never deny
+ *         key: header:X-Api-Key     # a keyed limit: a cap per header value, principal, client-address or
+ *                                   # path-variable:<name>; default none (one cap for every request)
+ *         missing-key: reject       # a request without a key value: reject (400) or shared (one key, "-")
  * </pre>
  */
 @EachProperty(HttpRouteProperties.PREFIX)
@@ -41,6 +44,7 @@ public class HttpRouteProperties {
     private String retryAfter;
     private boolean shadow;
     private String key;
+    private String missingKey;
 
     public HttpRouteProperties(@Parameter String name) {
         this.name = name;
@@ -128,8 +132,11 @@ public class HttpRouteProperties {
     }
 
     /**
-     * Reserved for keyed limits (a cap per key): {@code header:<name>}, {@code principal}, {@code client-address}
-     * or {@code path-variable:<name>}. Keyed limits are not available in this version: a key fails startup.
+     * Where the key of a keyed limit (one cap per key) comes from: {@code header:<name>} (the header's first value),
+     * {@code principal} (the authenticated user's name), {@code client-address} (the peer's address, or behind
+     * {@code trusted-proxies} the last {@code X-Forwarded-For} hop that is not one) or {@code path-variable:<name>}
+     * (a variable of the matched controller route, e.g. {@code {tenant}} of {@code /tenants/{tenant}/orders}).
+     * The limit must be keyed; default none (the limit is taken by name).
      */
     @Nullable
     public String getKey() {
@@ -138,5 +145,20 @@ public class HttpRouteProperties {
 
     public void setKey(@Nullable String key) {
         this.key = key;
+    }
+
+    /**
+     * What a request without a key value (no such header, no principal, ...) gets: {@code reject} (default: 400
+     * problem+json, so leaving the header out is no way around the cap) or {@code shared} (all such requests
+     * count against one key, {@code -}). A value that is not a valid key (over 256 bytes of UTF-8, control
+     * characters) is always answered 400. A shadow route never rejects: such requests use the key {@code -}.
+     */
+    @Nullable
+    public String getMissingKey() {
+        return missingKey;
+    }
+
+    public void setMissingKey(@Nullable String missingKey) {
+        this.missingKey = missingKey;
     }
 }

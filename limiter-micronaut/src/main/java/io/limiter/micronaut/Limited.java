@@ -17,6 +17,9 @@ import java.lang.annotation.Target;
  * @Limited(value = "payments", timeout = "5s")           // wait up to 5 s, else LimiterTimeoutException
  * public Receipt pay(Order order) { ... }
  *
+ * @Limited(value = "tenant-calls", key = "arg:tenant")    // a keyed limit: a cap per tenant
+ * public Report report(String tenant) { ... }
+ *
  * @Limited("reports") @Limited(value = "exports", weight = 2)   // both or neither, acquired in name order
  * public CompletableFuture<File> export(Query q) { ... }
  * }</pre>
@@ -58,8 +61,13 @@ public @interface Limited {
     String timeout() default "0";
 
     /**
-     * Reserved for keyed limits (one cap per tenant, user, ...): {@code arg:<parameter>}, {@code header:<name>} or
-     * {@code principal}. Keyed limits are not available in this version: a non-empty key fails startup.
+     * For a keyed limit (one cap per tenant, user, API key), where each call's key comes from:
+     * {@code arg:<parameter>} (the argument's {@code toString()}), {@code header:<name>} (the header's first value
+     * in the current HTTP request) or {@code principal} (the current request's user name). No expressions: these
+     * three lookups only. Default "": the limit is taken by name. A call whose key has no value (a null argument,
+     * no such header, no request in progress, no principal) or is not a valid key (1 to 256 bytes of UTF-8, no
+     * control characters) does not run and fails with {@link io.limiter.core.LimiterValidationException} (field
+     * {@code key}), thrown or as the stage's / publisher's error.
      */
     String key() default "";
 

@@ -63,9 +63,13 @@ class StartupFailureIT {
         p.put("limiter.http.routes.api.key", "cookie:session");
         assertThat(failure(p)).isEqualTo("limiter.http.routes.api.key must be one of header:<name>, principal,"
                 + " client-address, path-variable:<name>, was 'cookie:session'");
+        p.put("limiter.http.routes.api.key", "path-variable:");
+        assertThat(failure(p)).isEqualTo("limiter.http.routes.api.key must be one of header:<name>, principal,"
+                + " client-address, path-variable:<name>, was 'path-variable:'");
         p.put("limiter.http.routes.api.key", "header:X-Api-Key");
-        assertThat(failure(p)).isEqualTo("limiter.http.routes.api.key: keyed limits are not available yet"
-                + " (only named limits are); remove the key");
+        p.put("limiter.http.routes.api.missing-key", "skip");
+        assertThat(failure(p))
+                .isEqualTo("limiter.http.routes.api.missing-key must be one of reject, shared, was 'skip'");
         assertThat(failure(props("limiter.http.routes.api.limit", "api")))
                 .isEqualTo("limiter.http.routes.api.paths must list at least one path pattern, was '[]'");
         p = new HashMap<>(route);
@@ -85,9 +89,9 @@ class StartupFailureIT {
     void annotations() {
         String bean = "io.limiter.micronaut.app.KeyedServices$";
         assertThat(failure(Map.of(), "bad-key")).isEqualTo("@Limited(\"m-key\") on " + bean + "BadKey.work: key must"
-                + " be one of arg:<parameter of the method>, header:<name>, principal, was 'arg:nope'");
-        assertThat(failure(Map.of(), "keyed")).isEqualTo("@Limited(\"m-key\") on " + bean + "Keyed.work: key:"
-                + " keyed limits are not available yet (only named limits are); remove the key");
+                + " name a parameter of the method (tenant), was 'arg:nope'");
+        assertThat(failure(Map.of(), "bad-kind")).isEqualTo("@Limited(\"m-key\") on " + bean + "BadKind.work: key"
+                + " must be one of arg:<parameter of the method>, header:<name>, principal, was 'cookie:session'");
         assertThat(failure(Map.of(), "bad-timeout")).isEqualTo("@Limited(\"m-key\") on " + bean + "BadTimeout.work:"
                 + " timeout must be a duration like 500ms, 30s, 2m, 1h, 1d or PT30S, was 'soon'");
     }

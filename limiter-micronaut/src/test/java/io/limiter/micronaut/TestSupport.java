@@ -1,5 +1,6 @@
 package io.limiter.micronaut;
 
+import io.limiter.core.LimitKeys;
 import io.limiter.core.internal.redis.KeySchema;
 import io.limiter.core.internal.redis.LimitStore;
 import io.limiter.core.redis.LettuceBackend;
@@ -40,6 +41,11 @@ final class TestSupport {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Reads the state of one key of a keyed limit straight from Redis. */
+    static LimitState keyState(String prefix, String limit, String key) {
+        return state(prefix, LimitKeys.nameOf(limit, key));
     }
 
     /** The answer, whatever its status. */

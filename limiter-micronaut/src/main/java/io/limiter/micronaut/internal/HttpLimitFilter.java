@@ -1,9 +1,11 @@
 package io.limiter.micronaut.internal;
 
+import io.limiter.client.DistributedLimiter;
 import io.limiter.client.LimiterClient;
 import io.limiter.core.LimiterTimeoutException;
 import io.limiter.core.internal.Exceptions;
 import io.limiter.micronaut.HttpLimitsProperties;
+import io.limiter.micronaut.HttpRouteProperties;
 import io.limiter.micronaut.LimiterClientProperties;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -16,6 +18,7 @@ import io.micronaut.http.filter.ServerFilterChain;
 import io.micronaut.http.filter.ServerFilterPhase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +34,9 @@ import reactor.core.publisher.Mono;
  * permits are released when the response is complete: a streamed body when it ends, fails or is cancelled (the
  * client went away), any other body when the server has written it ({@link HttpRequestTerminatedEvent}), and at
  * once if the chain fails or is cancelled. Redis unreachable (with a fail-closed limit) or an undefined limit: 503.
- * Runs after the security filters (so a future principal key can see the user).
+ * A keyed route takes the permit of the request's key ({@link HttpRouteProperties#getKey()}); a request without a
+ * key value is answered 400 problem+json unless the route shares one key among them. Runs after the security
+ * filters, so a {@code principal} key sees the user.
  */
 @Filter(Filter.MATCH_ALL_PATTERN)
 @Requires(property = LimiterClientProperties.PREFIX + ".enabled", notEquals = "false")
@@ -57,6 +62,10 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
         return ServerFilterPhase.SECURITY.after();
     }
 
+    /** A route that applies to the request, and the request's key for it (empty for a limit taken by name). */
+    private record Target(HttpRoute route, Optional<String> key) {
+    }
+
     /** Outcome of the acquire step. */
     private record Decision(HeldPermits held, List<RateLimitHeaders.Item> items, MutableHttpResponse<?> answer) {
     }
@@ -67,15 +76,24 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
         if (routes.isEmpty()) {
             return chain.proceed(request);
         }
+        List<Target> targets = new ArrayList<>(routes.size());
         List<HeldPermits.Acquire> acquires = new ArrayList<>(routes.size());
-        for (HttpRoute r : routes) {
-            acquires.add(new HeldPermits.Acquire(client.limiter(r.limit()), r.weight(), r.timeout(), r.shadow()));
+        try {
+            for (HttpRoute r : routes) {
+                Optional<String> key = limits.keyOf(r, request);
+                DistributedLimiter limiter = client.limiter(r.limit());
+                targets.add(new Target(r, key));
+                acquires.add(new HeldPermits.Acquire(key.isPresent() ? limiter.forKey(key.get()) : limiter,
+                        r.weight(), r.timeout(), r.shadow()));
+            }
+        } catch (HttpLimits.BadKey e) {
+            return Mono.just(Problems.badKey(request.getPath(), e.route(), e.getMessage()));
         }
         return HeldPermits.acquireMono(acquires)
                 .flatMap(held -> {
                     // Until the decision is handed on, a cancel (the client left) releases; after, proceed() owns it.
                     AtomicBoolean handedOn = new AtomicBoolean();
-                    return Mono.fromFuture(() -> granted(routes, held))
+                    return Mono.fromFuture(() -> granted(targets, held))
                             .map(items -> {
                                 handedOn.set(true);
                                 return new Decision(held, items, null);
@@ -86,7 +104,7 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
                                 }
                             });
                 })
-                .onErrorResume(e -> Mono.fromFuture(() -> refused(request, routes, Exceptions.unwrap(e))))
+                .onErrorResume(e -> Mono.fromFuture(() -> refused(request, targets, Exceptions.unwrap(e))))
                 .flatMapMany(d -> d.answer != null ? Mono.just(d.answer) : proceed(request, chain, routes, d));
     }
 
@@ -124,17 +142,21 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
                 });
     }
 
-    /** The rate-limit items after a grant: one state read per limit of a route not in shadow mode. */
-    private CompletableFuture<List<RateLimitHeaders.Item>> granted(List<HttpRoute> routes, HeldPermits held) {
+    /**
+     * The rate-limit items after a grant: one state read per limit (for a keyed route, of the request's key) of a
+     * route not in shadow mode.
+     */
+    private CompletableFuture<List<RateLimitHeaders.Item>> granted(List<Target> targets, HeldPermits held) {
         if (limits.syntax() == RateLimitHeaders.Syntax.NONE) {
             return CompletableFuture.completedFuture(List.of());
         }
-        List<HttpRoute> shown = routes.stream().filter(r -> !r.shadow()).toList();
-        List<CompletableFuture<Quota>> reads = shown.stream().map(r -> quotas.read(r.limit())).toList();
+        List<Target> shown = targets.stream().filter(t -> !t.route().shadow()).toList();
+        List<CompletableFuture<Quota>> reads = shown.stream()
+                .map(t -> quotas.read(t.route().limit(), t.key())).toList();
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<RateLimitHeaders.Item> items = new ArrayList<>();
             for (int i = 0; i < shown.size(); i++) {
-                RateLimitHeaders.items(reads.get(i).join(), shown.get(i).weight(), -1, items);
+                RateLimitHeaders.items(reads.get(i).join(), shown.get(i).route().weight(), -1, items);
             }
             return items;
         }).exceptionally(e -> {
@@ -143,11 +165,13 @@ class HttpLimitFilter implements HttpServerFilter, ApplicationEventListener<Http
         });
     }
 
-    private CompletableFuture<Decision> refused(HttpRequest<?> request, List<HttpRoute> routes, Throwable e) {
+    private CompletableFuture<Decision> refused(HttpRequest<?> request, List<Target> targets, Throwable e) {
         String path = request.getPath();
         if (e instanceof LimiterTimeoutException t) {
-            HttpRoute route = routes.stream().filter(r -> r.limit().equals(t.limit())).findFirst().orElseThrow();
-            return quotas.denial(route).handle((info, readError) -> {
+            Target denied = targets.stream().filter(x -> x.route().limit().equals(t.limit())).findFirst()
+                    .orElseThrow();
+            HttpRoute route = denied.route();
+            return quotas.denial(route, denied.key()).handle((info, readError) -> {
                 long secs = readError == null ? info.retryAfterSeconds()
                         : Math.max(1, (long) Math.ceil(route.retryAfter().toMillis() / 1000.0));
                 MutableHttpResponse<?> answer = Problems.tooManyRequests(path, route.limit(), secs);

@@ -1,6 +1,8 @@
 package io.limiter.micronaut.internal;
 
+import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitNames;
+import io.limiter.core.LimiterValidationException;
 import io.limiter.micronaut.HttpLimitsProperties;
 import io.limiter.micronaut.HttpRouteProperties;
 import io.limiter.micronaut.LimiterClientProperties;
@@ -11,13 +13,14 @@ import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The checked {@code limiter.http.*} settings: routes in acquire order (by limit name), exemptions, header syntax.
@@ -27,8 +30,6 @@ import java.util.regex.Pattern;
 @Requires(property = LimiterClientProperties.PREFIX + ".enabled", notEquals = "false")
 @Requires(property = HttpLimitsProperties.PREFIX + ".enabled", notEquals = "false")
 final class HttpLimits {
-    private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
-
     private final List<HttpRoute> routes;
     private final RateLimitHeaders.Syntax syntax;
     private final List<String> exemptPaths;
@@ -64,25 +65,77 @@ final class HttpLimits {
             }
             methods.add(upper);
         }
+        Optional<KeyRule> key = Optional.empty();
         if (r.getKey() != null && !r.getKey().isBlank()) {
-            checkKey(at + "key", r.getKey().trim());
+            String text = r.getKey().trim();
+            key = Optional.of(KeyRule.forRoute(text).orElseThrow(() -> new ConfigurationException(
+                    Messages.invalid(at + "key", r.getKey(), Messages.ROUTE_KEY_RULE))));
         }
         return new HttpRoute(r.getName(), limit, List.copyOf(r.getPaths()), List.copyOf(r.getExcludePaths()),
                 Set.copyOf(methods), Settings.weight(at + "weight", r.getWeight()),
-                Settings.duration(at + "timeout", r.getTimeout(), java.time.Duration.ZERO, true),
+                Settings.duration(at + "timeout", r.getTimeout(), Duration.ZERO, true),
                 Settings.duration(at + "retry-after", r.getRetryAfter(), HttpRoute.DEFAULT_RETRY_AFTER, false),
-                r.isShadow());
+                r.isShadow(), key, sharedWhenMissing(at + "missing-key", r.getMissingKey()));
     }
 
-    /** Keys are checked for their syntax now, so the setting is settled when keyed limits arrive. */
-    private static void checkKey(String setting, String key) {
-        boolean valid = key.equals("principal") || key.equals("client-address")
-                || (key.startsWith("header:") && HEADER.matcher(key.substring("header:".length())).matches())
-                || (key.startsWith("path-variable:") && key.length() > "path-variable:".length());
-        if (!valid) {
-            throw new ConfigurationException(Messages.invalid(setting, key, Messages.ROUTE_KEY_RULE));
+    private static boolean sharedWhenMissing(String setting, String text) {
+        if (text == null || text.isBlank()) {
+            return false;
         }
-        throw new ConfigurationException(setting + ": " + Messages.KEYED_NOT_AVAILABLE);
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "reject":
+                return false;
+            case "shared":
+                return true;
+            default:
+                throw new ConfigurationException(Messages.invalid(setting, text, Messages.MISSING_KEY_RULE));
+        }
+    }
+
+    /**
+     * The key of {@code route} for {@code request}: empty for a route taken by name.
+     *
+     * @throws BadKey when the request has no value and the route rejects such requests, or the value is not a
+     *         valid key (never for a shadow route: it uses the shared key)
+     */
+    Optional<String> keyOf(HttpRoute route, HttpRequest<?> request) {
+        if (route.key().isEmpty()) {
+            return Optional.empty();
+        }
+        KeyRule rule = route.key().get();
+        Optional<String> value = rule.read(request, r -> {
+            InetAddress a = clientAddress(r);
+            return a == null ? null : a.getHostAddress();
+        });
+        if (value.isEmpty()) {
+            if (route.sharedWhenMissing() || route.shadow()) {
+                return Optional.of(HttpRoute.SHARED_KEY);
+            }
+            throw new BadKey(route.name(), Messages.badKey(route.name(), rule.text(), rule.absence()));
+        }
+        try {
+            return Optional.of(LimitKeys.requireValidKey(value.get()));
+        } catch (LimiterValidationException e) {
+            if (route.shadow()) {
+                return Optional.of(HttpRoute.SHARED_KEY);
+            }
+            throw new BadKey(route.name(), Messages.badKey(route.name(), rule.text(), Messages.KEY_VALUE_RULE));
+        }
+    }
+
+    /** A request without a usable key for a keyed route: answered 400 with the message as the detail. */
+    static final class BadKey extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String route;
+
+        BadKey(String route, String detail) {
+            super(detail, null, false, false);
+            this.route = route;
+        }
+
+        String route() {
+            return route;
+        }
     }
 
     RateLimitHeaders.Syntax syntax() {

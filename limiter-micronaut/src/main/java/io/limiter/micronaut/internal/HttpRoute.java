@@ -3,6 +3,7 @@ package io.limiter.micronaut.internal;
 import io.micronaut.core.util.PathMatcher;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,9 +18,15 @@ import java.util.Set;
  * @param timeout how long a request may wait for its permit
  * @param retryAfter Retry-After of a 429 from the concurrency cap
  * @param shadow count and log, never deny
+ * @param key where a keyed limit's key comes from; empty for a limit taken by name
+ * @param sharedWhenMissing a request without a key value counts against {@link #SHARED_KEY} instead of getting 400
  */
 record HttpRoute(String name, String limit, List<String> paths, List<String> excludePaths, Set<String> methods,
-        int weight, Duration timeout, Duration retryAfter, boolean shadow) {
+        int weight, Duration timeout, Duration retryAfter, boolean shadow, Optional<KeyRule> key,
+        boolean sharedWhenMissing) {
+
+    /** The key of requests without one, with {@code missing-key: shared} (and on shadow routes). */
+    static final String SHARED_KEY = "-";
 
     /** Default Retry-After of a 429 caused by a concurrency cap. */
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);

@@ -45,9 +45,11 @@ class LimitedInterceptor implements MethodInterceptor<Object, Object> {
         if (own.isEmpty()) {
             return context.proceed();
         }
-        List<HeldPermits.Acquire> acquires = MethodLimits.acquires(client, own);
         InterceptedMethod method = InterceptedMethod.of(context, conversion);
         try {
+            // Keys are read here, on the caller's thread (where the current HTTP request is known); a key without
+            // a value fails the call the way a denial would (thrown, or as the stage's / publisher's error).
+            List<HeldPermits.Acquire> acquires = MethodLimits.acquires(client, own, context.getParameterValues());
             switch (method.resultType()) {
                 case PUBLISHER:
                     Class<?> type = context.getReturnType().getType();

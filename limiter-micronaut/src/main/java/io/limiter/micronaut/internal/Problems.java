@@ -28,6 +28,14 @@ final class Problems {
         return HttpResponse.<String>status(HttpStatus.SERVICE_UNAVAILABLE).contentType(PROBLEM_JSON).body(body);
     }
 
+    /** A request without a usable key for a keyed route; the detail says which key and why. */
+    static MutableHttpResponse<String> badKey(String path, String route, String detail) {
+        String body = "{\"type\":\"" + Messages.PROBLEM_BAD_KEY + "\",\"title\":\"" + Messages.BAD_REQUEST_TITLE
+                + "\",\"status\":400,\"detail\":" + quote(detail) + ",\"instance\":" + quote(path)
+                + ",\"route\":" + quote(route) + "}";
+        return HttpResponse.<String>status(HttpStatus.BAD_REQUEST).contentType(PROBLEM_JSON).body(body);
+    }
+
     static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {

@@ -26,14 +26,14 @@ record Quota(String limit, LimitPolicy policy, long permitsInUse, double tokens,
         this(limit, policy, permitsInUse, tokens, 0, 0, 0);
     }
 
-    /** What {@code state} has left. */
-    static Quota of(LimitState state) {
+    /** What {@code state} has left, named {@code limit} (for a key, the keyed limit's name). */
+    static Quota of(String limit, LimitState state) {
         LimitPolicy p = state.policy();
         if (!p.hasQuota()) {
-            return new Quota(state.name(), p, state.permitsInUse(), state.tokens());
+            return new Quota(limit, p, state.permitsInUse(), state.tokens());
         }
         CalendarWindow.Span span = p.window().spanAt(state.readAt(), p.zone());
-        return new Quota(state.name(), p, state.permitsInUse(), state.tokens(), state.quotaRemaining(),
+        return new Quota(limit, p, state.permitsInUse(), state.tokens(), state.quotaRemaining(),
                 Duration.between(span.start(), span.end()).toSeconds(),
                 (Duration.between(state.readAt(), state.quotaResetAt()).toMillis() + 999) / 1000);
     }

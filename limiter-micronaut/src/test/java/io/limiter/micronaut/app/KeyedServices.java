@@ -19,11 +19,11 @@ public final class KeyedServices {
         }
     }
 
-    /** A well-formed key: keyed limits are not available yet. */
+    /** A kind of key there is none of. */
     @Singleton
-    @Requires(env = "keyed")
-    public static class Keyed {
-        @Limited(value = "m-key", key = "arg:tenant")
+    @Requires(env = "bad-kind")
+    public static class BadKind {
+        @Limited(value = "m-key", key = "cookie:session")
         public String work(String tenant) {
             return tenant;
         }

@@ -1,5 +1,6 @@
 package io.limiter.micronaut.app;
 
+import io.limiter.core.LimiterException;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -18,9 +19,31 @@ public class TestApi {
     /** The most seen at once. */
     public static final AtomicInteger MAX_IN_SLOW = new AtomicInteger();
 
+    private final KeyedService keyed;
+
+    public TestApi(KeyedService keyed) {
+        this.keyed = keyed;
+    }
+
     @Get(value = "/{name}", produces = MediaType.TEXT_PLAIN)
     public String plain(String name) {
         return "ok " + name;
+    }
+
+    @Get(value = "/tenants/{tenant}/items", produces = MediaType.TEXT_PLAIN)
+    public String tenantItems(String tenant) {
+        return "items of " + tenant;
+    }
+
+    /** Calls a {@code @Limited} method keyed by a request header; a refusal is shown, not thrown. */
+    @Get(value = "/keyed-method", produces = MediaType.TEXT_PLAIN)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public String keyedMethod() {
+        try {
+            return keyed.byHeader();
+        } catch (LimiterException e) {
+            return "refused " + e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
     }
 
     @Get(value = "/open/{name}", produces = MediaType.TEXT_PLAIN)

@@ -17,7 +17,7 @@ class RateLimitHeadersTest {
     private static final LimitPolicy BOTH = LimitPolicy.builder().concurrency(10).rate(100, Duration.ofSeconds(1))
             .burst(20).build();
     private static final HttpRoute ROUTE = new HttpRoute("r", "pay", List.of("/**"), List.of(), java.util.Set.of(), 1,
-            Duration.ZERO, Duration.ofSeconds(2), false);
+            Duration.ZERO, Duration.ofSeconds(2), false, java.util.Optional.empty(), false);
 
     private static MutableHttpResponse<?> write(RateLimitHeaders.Syntax syntax, Quota q, long retryAfter) {
         List<RateLimitHeaders.Item> items = new ArrayList<>();
