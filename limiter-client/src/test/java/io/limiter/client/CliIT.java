@@ -129,6 +129,37 @@ class CliIT {
     }
 
     @Test
+    void overridesAreSetListedInPagesAndRemoved() throws Exception {
+        assertThat(run("define", name, "--permits", "1", "--keyed", "true").status()).isZero();
+        Result set = run("override", "set", name, "premium", "--permits", "5");
+        assertThat(set.status()).as(set.output()).isZero();
+        assertThat(set.output()).contains("override of key 'premium' of " + name).contains("permits=5")
+                .contains("(created)");
+        assertThat(run("override", "set", name, "premium", "--permits", "6").output()).contains("(replaced)");
+        assertThat(run("override", "set", name, "basic", "--rate", "50").status()).isZero();
+        Result page = run("override", "list", name, "--limit", "1");
+        assertThat(page.status()).isZero();
+        assertThat(page.output()).contains("basic ").doesNotContain("premium ")
+                .contains("1 of 2 overrides; next page: --after basic");
+        assertThat(run("override", "list", name, "--after", "basic").output()).contains("premium ")
+                .contains("permits=6").contains("1 of 2 overrides").doesNotContain("next page");
+        assertThat(store.overrides().get(name, "premium").join().orElseThrow().permits()).isEqualTo(6);
+        assertThat(run("override", "remove", name, "premium").status()).isZero();
+        assertThat(store.overrides().get(name, "premium").join()).isEmpty();
+        Result again = run("override", "remove", name, "premium");
+        assertThat(again.status()).isEqualTo(1);
+        assertThat(again.output()).contains("key 'premium' of limit '" + name + "' has no override");
+        Result bad = run("override", "set", name, "premium", "--permits", "0");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.output()).contains("permits must be between 1 and 1000000, was 0");
+        assertThat(run("override", "set", name + "-none", "k", "--permits", "2").status()).isEqualTo(1);
+        assertThat(run("define", name + "-plain", "--permits", "1").status()).isZero();
+        Result plain = run("override", "set", name + "-plain", "k", "--permits", "2");
+        assertThat(plain.status()).isEqualTo(2);
+        assertThat(plain.output()).contains("key must not be given: limit '" + name + "-plain' is not keyed");
+    }
+
+    @Test
     void sigtermStopsTheCommandAndReleasesThePermit() throws Exception {
         store.define(name, LimitPolicy.builder().concurrency(1).lease(Duration.ofSeconds(60)).build()).join();
         Path dir = Files.createTempDirectory("limiter-cli-term");

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
  * limiter run --limit nightly-export --timeout 5m -- ./export.sh --all
  * limiter define nightly-export --permits 2 --lease 30s
  * limiter get|list|delete ...
+ * limiter override set|remove|list NAME [KEY] ...
  * limiter help [COMMAND]          (or -h/--help on any command)
  * </pre>
  *
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
 @Command(name = "limiter", mixinStandardHelpOptions = true, version = "limiter 0.1.0",
         description = "Cluster-wide permits and limits kept in Redis.",
         subcommands = {RunCommand.class, PolicyCommands.Define.class, PolicyCommands.Replace.class,
-            PolicyCommands.Get.class, PolicyCommands.ListLimits.class, PolicyCommands.Delete.class,
+            PolicyCommands.Get.class, PolicyCommands.ListLimits.class, PolicyCommands.Delete.class, OverrideCommands.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done; 1 unknown limit; 2 bad input; 69 Redis unreachable; run: the command's "
                 + "status, 75 no permit in time, 76 lease lost and command stopped."})
@@ -85,6 +86,8 @@ public final class LimiterCli {
         for (String command : List.of("define", "replace")) {
             PolicyCommands.PolicyOptions.addOptions(cli.getSubcommands().get(command).getCommandSpec());
         }
+        PolicyCommands.PolicyOptions.addOptions(cli.getSubcommands().get("override").getSubcommands().get("set")
+                .getCommandSpec());
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -30,6 +30,14 @@ public final class Messages {
     public static final String RESERVED_NAME_RULE = "not start with '" + RESERVED_PREFIX
             + "' (the admin server's own limits cannot be deleted; change them with PUT or in its configuration)";
 
+    /** 400: a key given for a limit that is not keyed (the rule of the key field, as the client library says it). */
+    public static String notKeyed(String limit) {
+        return "not be given: limit '" + limit + "' is not keyed";
+    }
+
+    /** 400: the overrides of a limit that is not keyed (the rule of the name field). */
+    public static final String KEYED_RULE = "name a keyed limit (one whose policy has keyed: true)";
+
     private Messages() {
     }
 }

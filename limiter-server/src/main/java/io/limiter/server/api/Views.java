@@ -5,6 +5,7 @@ import io.limiter.core.CorruptLimitException;
 import io.limiter.core.LimitPolicy;
 import io.limiter.core.PolicySchema;
 import io.limiter.core.internal.redis.InstanceInfo;
+import io.limiter.core.internal.redis.KeyOverrides;
 import io.limiter.core.redis.Holder;
 import io.limiter.core.redis.LimitState;
 import io.limiter.server.ops.LimitSampler;
@@ -87,6 +88,59 @@ public final class Views {
                     s.holders().stream().map(HolderView::of).toList(), s.counters(),
                     rates == null ? null : new RecentView(rates.grantsPerSecond(), rates.denialsPerSecond(),
                             rates.window().toMillis() / 1000.0));
+        }
+    }
+
+    /**
+     * One key of a keyed limit: its live state, or, when Redis holds none for it ({@code idle}), nothing in use under
+     * the policy it is under.
+     *
+     * @param name the keyed limit
+     * @param key the key, as given
+     * @param policy the policy the key is under: its override, else its limit's
+     * @param overridden whether the key has an override
+     * @param idle true when the key has no state in Redis (nothing held or used: full capacity)
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record KeyDetail(String name, String key, Map<String, Object> policy, boolean overridden, boolean idle,
+            Instant readAt, @Nullable Long permitsInUse, @Nullable Integer permitsCap, @Nullable Double tokensAvailable,
+            @Nullable Long burst, @Nullable Long quotaUsed, @Nullable Long quotaRemaining,
+            @Nullable Instant quotaResetAt, boolean saturated, List<GaugeView> gauges, int holderCount,
+            List<HolderView> holders, Map<String, Long> counters) {
+
+        static KeyDetail of(String name, String key, LimitState s, boolean overridden, boolean idle) {
+            LimitPolicy p = s.policy();
+            return new KeyDetail(name, key, Views.policy(p), overridden, idle, s.readAt(),
+                    p.hasConcurrency() ? s.permitsInUse() : null, p.hasConcurrency() ? p.permits() : null,
+                    p.hasRate() ? round(s.tokens()) : null, p.hasRate() ? p.burst() : null,
+                    p.hasQuota() ? s.quotaUsed() : null, p.hasQuota() ? s.quotaRemaining() : null,
+                    p.hasQuota() ? s.quotaResetAt() : null, Views.saturated(s), GaugeView.of(s), s.holderCount(),
+                    s.holders().stream().map(HolderView::of).toList(), s.counters());
+        }
+    }
+
+    /** A key's override: the key and the policy it has in place of its limit's. */
+    @Serdeable
+    public record OverrideView(String key, Map<String, Object> policy) {
+        static OverrideView of(String key, LimitPolicy policy) {
+            return new OverrideView(key, Views.policy(policy));
+        }
+    }
+
+    /**
+     * A page of a keyed limit's overrides, in key order.
+     *
+     * @param overrides this page's
+     * @param total how many overrides the limit has in all
+     * @param next the cursor of the next page (its {@code after}); absent on the last page
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OverridePage(List<OverrideView> overrides, int total, @Nullable String next) {
+        static OverridePage of(KeyOverrides.Page page) {
+            return new OverridePage(page.overrides().stream().map(o -> OverrideView.of(o.key(), o.policy())).toList(),
+                    page.total(), page.next().orElse(null));
         }
     }
 
