@@ -18,12 +18,13 @@ import picocli.CommandLine.Spec;
 /**
  * One run, one Redis, one JVM: our client next to Redisson, Bucket4j and the raw Redis floor, on the same
  * workloads. Prints a table with ratios and writes it as Markdown. Each case is its own class
- * ({@link FloorCase}, {@link PairCase}, {@link RateCase}, {@link HandoffCase}, {@link ScaleCase}). The
+ * ({@link FloorCase}, {@link PairCase}, {@link RateCase}, {@link HandoffCase}, {@link ScaleCase},
+ * {@link KeyedCase}). The
  * {@code multi} subcommand ({@link MultiBench}) runs several client processes against one Redis instead.
  *
  * <pre>
  * java -jar limiter-bench/target/limiter-bench.jar [--redis URI] [--seconds 3] [--runs 3] [--threads 1,16,64]
- *                                                   [--only pair,rate] [--out FILE]     (--help for details)
+ *                                                   [--only pair,keyed] [--out FILE]     (--help for details)
  * </pre>
  */
 @Command(name = "limiter-bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = "Runs our client, Redisson, Bucket4j and the raw Redis floor on the same workloads against "
                 + "one Redis, prints a table with ratios and writes it as Markdown.")
 public final class Bench implements Callable<Integer> {
-    static final List<String> CASES = List.of("floor", "pair", "rate", "handoff", "scale");
+    static final List<String> CASES = List.of("floor", "pair", "rate", "handoff", "scale", "keyed");
 
     @Option(names = "--redis", paramLabel = "URI",
             description = "Redis to use (default: start an own redis-server on a free port)")
@@ -50,8 +51,26 @@ public final class Bench implements Callable<Integer> {
     int[] threads;
 
     @Option(names = "--only", split = ",", paramLabel = "CASE",
-            description = "Cases to run, of floor, pair, rate, handoff, scale (default: all)")
+            description = "Cases to run, of floor, pair, rate, handoff, scale, keyed (default: all)")
     List<String> only = List.of();
+
+    @Option(names = "--keyed-keys", defaultValue = "1000000", paramLabel = "N",
+            description = "keyed: key space the calls are drawn from, Zipf-like (default: ${DEFAULT-VALUE})")
+    int keyedKeys;
+
+    @Option(names = "--keyed-active", defaultValue = "10000", paramLabel = "N",
+            description = "keyed: active keys per part for the bytes per key (default: ${DEFAULT-VALUE})")
+    int keyedActive;
+
+    @Option(names = "--keyed-idle", defaultValue = "1000000", paramLabel = "N",
+            description = "keyed: distinct keys used once, then checked to leave nothing in Redis; 0 skips it "
+                    + "(default: ${DEFAULT-VALUE})")
+    int keyedIdle;
+
+    @Option(names = "--keyed-expiry-wait", defaultValue = "3", paramLabel = "S",
+            description = "keyed: seconds to wait for idle keys to expire after a run (default: ${DEFAULT-VALUE}; "
+                    + "the idle keys wait up to 60 s)")
+    double keyedExpiryWait;
 
     @Option(names = "--out", defaultValue = "limiter-bench/target/bench-results.md", paramLabel = "FILE",
             description = "Markdown copy of the results (default: ${DEFAULT-VALUE})")
@@ -92,6 +111,20 @@ public final class Bench implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--threads must all be at least 1, was " + t);
             }
         }
+        if (keyedKeys < 1000) {
+            throw new ParameterException(spec.commandLine(), "--keyed-keys must be at least 1000, was " + keyedKeys);
+        }
+        if (keyedActive < 1) {
+            throw new ParameterException(spec.commandLine(), "--keyed-active must be at least 1, was "
+                    + keyedActive);
+        }
+        if (keyedIdle < 0) {
+            throw new ParameterException(spec.commandLine(), "--keyed-idle must be 0 or more, was " + keyedIdle);
+        }
+        if (!(keyedExpiryWait >= 0)) {
+            throw new ParameterException(spec.commandLine(), "--keyed-expiry-wait must be 0 or more, was "
+                    + keyedExpiryWait);
+        }
         for (String c : only) {
             if (!CASES.contains(c)) {
                 throw new ParameterException(spec.commandLine(), "--only must name cases of " + CASES + ", was '"
@@ -128,6 +161,11 @@ public final class Bench implements Callable<Integer> {
         }
         if (wanted("scale")) {
             ScaleCase.run(r);
+        }
+        if (wanted("keyed")) {
+            Duration wait = Duration.ofMillis(Math.round(keyedExpiryWait * 1000));
+            KeyedCase.run(r, keyedKeys, wait);
+            KeyedMemory.run(r, keyedActive, keyedIdle, wait);
         }
         Targets.print(r.report);
     }

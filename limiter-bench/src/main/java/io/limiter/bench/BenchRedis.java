@@ -1,6 +1,9 @@
 package io.limiter.bench;
 
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.HashMap;
@@ -59,6 +62,34 @@ final class BenchRedis implements AutoCloseable {
             out.put(cmd, Long.parseLong(line.substring(c + 6, end)));
         }
         return out;
+    }
+
+    /** {@code used_memory} of INFO memory: bytes the allocator holds for data, scripts and buffers. */
+    long usedMemory() {
+        for (String line : sync.info("memory").split("\r?\n")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("INFO memory has no used_memory");
+    }
+
+    long dbSize() {
+        return sync.dbsize();
+    }
+
+    /** Deletes every key matching the glob {@code pattern} (SCAN + DEL, freed at once); returns how many. */
+    long deleteMatching(String pattern) {
+        long deleted = 0;
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = sync.scan(cursor, ScanArgs.Builder.matches(pattern).limit(5000));
+            if (!page.getKeys().isEmpty()) {
+                deleted += sync.del(page.getKeys().toArray(String[]::new));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return deleted;
     }
 
     @Override

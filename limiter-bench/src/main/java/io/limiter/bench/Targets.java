@@ -1,5 +1,7 @@
 package io.limiter.bench;
 
+import java.util.Locale;
+
 /** The targets table: ratios within one run, for the cases that ran. */
 final class Targets {
     private Targets() {
@@ -55,6 +57,29 @@ final class Targets {
                     / Math.max(0.01, s100.opsPerSec()), 1.5, false);
             report.target("renewal Redis commands/s (incl. inside scripts) with 10,000 permits <= with 100 (x1.5)",
                     s10k.commandsPerOp() / Math.max(0.01, s100.commandsPerOp()), 1.5, false);
+        }
+        keyed(report);
+    }
+
+    private static void keyed(Report report) {
+        for (int t : new int[] {1, 64}) {
+            Measurement.Result keyed = report.get("keyed|ours forKey(k).tryAcquire()|" + t);
+            Measurement.Result named = report.get("keyed|ours named limit, rate 10^9/s|" + t);
+            if (keyed != null && named != null) {
+                report.target("keyed tryAcquire p50 <= 1.1x named limit's, " + t + " thread(s)",
+                        keyed.p50() / named.p50(), 1.1, false);
+                report.target("keyed tryAcquire ops/s >= 0.9x named limit's, " + t + " thread(s)",
+                        keyed.opsPerSec() / named.opsPerSec(), 0.9, true);
+            }
+        }
+        Measurement.Result left = report.get("keyed-left|ours forKey(k).tryAcquire()");
+        if (left != null) {
+            report.target("keyed: Redis keys left after the run, once idle", left.opsPerSec(), 0, false);
+        }
+        Measurement.Result idle = report.get("keyed-idle");
+        if (idle != null) {
+            report.target(String.format(Locale.ROOT, "keyed: Redis keys left once %,d keys used once went idle",
+                    idle.ops()), idle.opsPerSec(), 0, false);
         }
     }
 }
