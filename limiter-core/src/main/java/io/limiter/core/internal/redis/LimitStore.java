@@ -35,30 +35,20 @@ public final class LimitStore {
     private final KeySchema keys;
     /** Key lists of recently used limits, so the hot path does not build ten strings per call. */
     private final Map<String, List<String>> keyCache = new ConcurrentHashMap<>();
-    /** The last policy each limit's exchange read, decoded once per change. */
-    private final Map<String, ExchangeCodec.Decoded> policies = new ConcurrentHashMap<>();
-    private final QuotaWindows windows = new QuotaWindows(System::currentTimeMillis);
-    /** The policies of the keyed limits whose keys this store was asked about. */
-    private final FamilyPolicies families;
+    /** The exchange pipeline (the hot path), with its caches. */
+    private final Exchanges exchanges;
     private final KeyOverrides overrides;
 
     public LimitStore(RedisBackend backend, KeySchema keys) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.keys = Objects.requireNonNull(keys, "keys");
-        this.families = new FamilyPolicies(this::readFamily, System::nanoTime);
+        this.exchanges = new Exchanges(backend, this::keysOf);
         this.overrides = new KeyOverrides(backend, keys);
     }
 
     /** The overrides of keys of keyed limits. */
     public KeyOverrides overrides() {
         return overrides;
-    }
-
-    private CompletableFuture<FamilyPolicies.Family> readFamily(String family) {
-        return backend.eval(Script.POLICY, keysOf(family), List.of()).thenApply(reply -> {
-            List<?> r = list(reply);
-            return FamilyPolicies.Family.of(family, list(r.get(0)), !"".equals(String.valueOf(r.get(1))));
-        });
     }
 
     public KeySchema keySchema() {
@@ -73,110 +63,10 @@ public final class LimitStore {
      * Runs one exchange: the request's releases, then its acquires, decided by Redis in order. With
      * {@code counted}, runs of requests of equal weight go as one counted group the script decides in one step;
      * if the limit is not rate-only and non-fair (any more), those requests come back as {@link NotCounted}: send
-     * them again one by one. Grants stay exact and in order.
+     * them again one by one. Grants stay exact and in order. See {@link Exchanges}.
      */
     public CompletableFuture<ExchangeResult> exchange(ExchangeRequest request) {
-        String name = LimitKeys.requireValidName(request.limit());
-        if (!LimitKeys.isKeyName(name)) {
-            return exchange(name, request, ExchangeCodec.NAMED);
-        }
-        String family = LimitKeys.familyOf(name);
-        return families.current(family).thenCompose(f -> {
-            if (f.defined() && f.keyed()) {
-                return exchange(name, request, ExchangeCodec.keyed(f.flat()));
-            }
-            // The family is not defined, or not keyed: the acquires are answered here; releases still go to Redis.
-            RuntimeException refusal = f.defined()
-                    ? new LimiterValidationException("key", LimitKeys.keyOf(name),
-                            "not be given: limit '" + family + "' is not keyed")
-                    : new UnknownLimitException(family, f.deleted());
-            List<Object> refused = Collections.nCopies(request.acquires().size(), refusal);
-            if (request.releases().isEmpty()) {
-                return CompletableFuture.completedFuture(new ExchangeResult(
-                        Collections.nCopies(0, Boolean.FALSE), new ArrayList<>(refused), null));
-            }
-            ExchangeRequest releases = new ExchangeRequest(name, request.owner(), request.ticketTtl(),
-                    request.releases(), request.forced(), List.of(), false);
-            return exchange(name, releases, ExchangeCodec.keyed(List.of())).thenApply(r ->
-                    new ExchangeResult(r.released(), new ArrayList<>(refused), r.policy()));
-        });
-    }
-
-    private CompletableFuture<ExchangeResult> exchange(String name, ExchangeRequest request, List<String> tail) {
-        ExchangeCodec.Encoded encoded = ExchangeCodec.encode(request, windows.argFor(name), tail);
-        return send(name, request, encoded).thenCompose(a ->
-                a.result().acquired().contains(ExchangeCodec.NEEDS_WINDOW)
-                        ? withWindow(name, request, a.result(), a.policy(), a.redisNow(), 1, tail)
-                        : CompletableFuture.completedFuture(a.result()));
-    }
-
-    /** One exchange call's answer: its result, the policy it read and Redis time then. */
-    private record Answer(ExchangeResult result, LimitPolicy policy, long redisNow) {
-    }
-
-    /** Sends one exchange call, learning the policy and Redis time from its reply. */
-    private CompletableFuture<Answer> send(String name, ExchangeRequest request, ExchangeCodec.Encoded encoded) {
-        return backend.eval(Script.EXCHANGE, keysOf(name), encoded.args()).thenApply(reply -> {
-            List<?> r = ExchangeCodec.list(reply);
-            List<?> flat = ExchangeCodec.flatPolicy(r);
-            if (LimitKeys.isKeyName(name)) {
-                families.learn(LimitKeys.familyOf(name), flat);
-            }
-            ExchangeCodec.Decoded policy = decoded(name, flat);
-            long now = ExchangeCodec.now(r);
-            windows.learn(name, policy.policy(), now);
-            return new Answer(ExchangeCodec.decode(name, request, encoded, r, policy), policy.policy(), now);
-        });
-    }
-
-    /**
-     * Sends again, without the releases (they are done), the acquires the quota could not decide without the
-     * caller's calendar window, now with the window for the Redis time of the answer; merges the answers in order.
-     */
-    private CompletableFuture<ExchangeResult> withWindow(String name, ExchangeRequest request, ExchangeResult first,
-            LimitPolicy policy, long redisNow, int attempt, List<String> tail) {
-        List<AcquireRequest> again = new ArrayList<>();
-        for (int i = 0; i < first.acquired().size(); i++) {
-            if (first.acquired().get(i) == ExchangeCodec.NEEDS_WINDOW) {
-                again.add(request.acquires().get(i));
-            }
-        }
-        ExchangeRequest retry = new ExchangeRequest(name, request.owner(), request.ticketTtl(), List.of(), false,
-                again, false);
-        String window = policy != null && policy.hasQuota() ? QuotaWindows.argAt(policy, redisNow) : "";
-        ExchangeCodec.Encoded encoded = ExchangeCodec.encode(retry, window, tail);
-        return send(name, retry, encoded).thenCompose(answer -> {
-            ExchangeResult second = answer.result();
-            List<Object> merged = new ArrayList<>(first.acquired());
-            int k = 0;
-            for (int i = 0; i < merged.size(); i++) {
-                if (merged.get(i) == ExchangeCodec.NEEDS_WINDOW) {
-                    Object decided = second.acquired().get(k++);
-                    merged.set(i, decided == ExchangeCodec.NEEDS_WINDOW && attempt >= 3
-                            ? new LimiterException("the quota window of limit '" + name
-                                    + "' could not be agreed with Redis; try again")
-                            : decided);
-                }
-            }
-            ExchangeResult result = new ExchangeResult(first.released(), merged, second.policy());
-            return merged.contains(ExchangeCodec.NEEDS_WINDOW)
-                    ? withWindow(name, request, result, answer.policy(), answer.redisNow(), attempt + 1, tail)
-                    : CompletableFuture.completedFuture(result);
-        });
-    }
-
-    /** The decoded policy of a reply; the keys of one keyed limit share their family's entry (one per version). */
-    private ExchangeCodec.Decoded decoded(String name, List<?> flat) {
-        String cacheKey = LimitKeys.isKeyName(name) ? LimitKeys.familyOf(name) : name;
-        ExchangeCodec.Decoded last = policies.get(cacheKey);
-        ExchangeCodec.Decoded d = ExchangeCodec.policy(cacheKey, flat, last);
-        if (d != last) {
-            if (policies.size() > 10_000) {
-                policies.clear();
-            }
-            policies.put(cacheKey, d);
-        }
-        return d;
+        return exchanges.exchange(request);
     }
 
     /**
@@ -325,7 +215,7 @@ public final class LimitStore {
                     }
                     return new DefineResult(number(r.get(0)) == ScriptProtocol.S_CREATED,
                             StateCodec.policy(name, list(r.get(1))));
-                }).whenComplete((r, e) -> families.changed(name));
+                }).whenComplete((r, e) -> exchanges.changed(name));
     }
 
     /**
@@ -354,7 +244,7 @@ public final class LimitStore {
                     } catch (CorruptLimitException e) {
                         return new Replaced(true, Optional.<LimitPolicy>empty());
                     }
-                }).whenComplete((r, e) -> families.changed(name));
+                }).whenComplete((r, e) -> exchanges.changed(name));
     }
 
     /** Removes the limit's policy and state; completes with false if it did not exist. */
@@ -363,7 +253,7 @@ public final class LimitStore {
         // A keyed limit's overrides live in its keys' slots: removed first, then the limit (and their index).
         return overrides.removeAll(name).thenCompose(v -> backend.eval(Script.DELETE, keys.keys(name), List.of()))
                 .thenApply(reply -> number(list(reply).get(0)) == 1)
-                .whenComplete((r, e) -> families.changed(name));
+                .whenComplete((r, e) -> exchanges.changed(name));
     }
 
     /**
