@@ -1,4 +1,7 @@
-/* The detail view of one limit (#limit/NAME): its state, holders with force release, and its policy form. */
+/*
+ * The detail view of one limit (#limit/NAME): its state, holders with force release, its policy form, and for a
+ * keyed limit the key view (keys.js).
+ */
 import { $, el, reconcile } from './dom.js';
 import { duration } from './format.js';
 import { problem, write } from './api.js';
@@ -6,6 +9,7 @@ import { showBanner, toast } from './notify.js';
 import { limits, released, view } from './store.js';
 import { fillState } from './limit-state.js';
 import { clearFormErrors, fillForm } from './policy-form.js';
+import { renderKeyPanel } from './keys.js';
 
 /** Shows the overview or the detail view named by the location's hash. */
 export function route() {
@@ -33,6 +37,7 @@ export function renderDetail() {
   $('detail').dataset.limit = name;
   $('detail-gone').hidden = !!l || view.lastEventAt === 0;
   $('detail-badge').hidden = !(l && l.summary.saturated);
+  renderKeyPanel(l);
   if (!l) {
     $('detail-state').replaceChildren(el('p', 'muted', view.lastEventAt ? 'No such limit.' : 'Loading…'));
     renderHolders(null);

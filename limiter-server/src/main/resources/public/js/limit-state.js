@@ -32,7 +32,7 @@ function counters(c) {
 }
 
 /** How full one part is: used against max, and when it resets if the part has a window. */
-function gauge(g, redisNow) {
+export function gauge(g, redisNow) {
   const row = el('div', 'gauge');
   row.dataset.testid = g.part + '-gauge';
   row.dataset.part = g.part;

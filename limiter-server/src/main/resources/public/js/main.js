@@ -5,6 +5,7 @@
  *   stream.js      the live state from GET /api/limits/stream (SSE), merged into store.js
  *   cards.js       the overview: a card per limit, totals
  *   detail.js      one limit: state, holders, force release
+ *   keys.js        a keyed limit's key view: one key's state and holders, force release
  *   policy-form.js the policy form of the detail view, built from GET /api/schema
  *   limit-state.js the gauges (from each limit's `gauges`), rates and counters; chart.js its sparkline
  *   api.js         REST writes with the admin token; notify.js banner and toast; format.js, dom.js helpers
@@ -12,6 +13,7 @@
 import { bindPolicyForm, ensurePolicyForm } from './policy-form.js';
 import { renderOverview } from './cards.js';
 import { renderDetail, renderHolders, route } from './detail.js';
+import { bindKeyForm } from './keys.js';
 import { startStream } from './stream.js';
 import { limits, view } from './store.js';
 
@@ -24,6 +26,7 @@ function render() {
 
 // A module runs after the document is parsed.
 bindPolicyForm();
+bindKeyForm();
 window.addEventListener('hashchange', route);
 // Keep holder ages ticking between events.
 setInterval(() => {

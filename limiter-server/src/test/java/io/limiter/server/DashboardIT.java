@@ -194,6 +194,76 @@ class DashboardIT implements TestPropertyProvider {
     }
 
     @Test
+    void aKeyOfAKeyedLimitIsSearchedShownAndItsHolderForceReleased() {
+        String name = define("{\"permits\": 2, \"lease\": \"30s\", \"keyed\": true}");
+        String other = define("{\"permits\": 2, \"lease\": \"30s\"}");
+        DistributedLimiter tenant = client.limiter(name).forKey("tenant/1");
+        Permit victim = hold(tenant.acquire(Duration.ofSeconds(5)));
+        Permit neighbour = hold(client.limiter(name).forKey("tenant/2").acquire(Duration.ofSeconds(5)));
+
+        // A limit that is not keyed has no key view.
+        open("#limit/" + other);
+        waitFor(d -> d.findElement(By.id("detail-name")).getText().equals(other), "the detail of " + other);
+        assertThat(browser.findElement(By.cssSelector("[data-testid=key-panel]")).isDisplayed()).isFalse();
+
+        open("#limit/" + name);
+        WebElement input = waitFor(d -> {
+            WebElement i = d.findElement(By.cssSelector("[data-testid=key-input]"));
+            return i.isDisplayed() ? i : null;
+        }, "the key form of a keyed limit");
+        // A key the server refuses: its error under the form.
+        js("document.querySelector('[data-testid=key-input]').value = 'bad\\u0001key';");
+        browser.findElement(By.cssSelector("[data-testid=key-search]")).click();
+        WebElement error = waitFor(d -> {
+            WebElement e = d.findElement(By.cssSelector("[data-testid=key-error]"));
+            return e.isDisplayed() ? e : null;
+        }, "the server's error for a bad key");
+        assertThat(error.getText()).startsWith("key must be");
+
+        input.clear();
+        input.sendKeys("tenant/1");
+        browser.findElement(By.cssSelector("[data-testid=key-search]")).click();
+        waitFor(d -> keyHolderIds().equals(List.of(victim.id())), "the key's one holder");
+        WebElement state = browser.findElement(By.cssSelector("[data-testid=key-state]"));
+        assertThat(text(state, "key-name")).isEqualTo("tenant/1");
+        assertThat(text(state, "concurrency-value")).isEqualTo("1 / 2");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=key-idle]")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.cssSelector("[data-testid=key-override]")).isDisplayed()).isFalse();
+
+        browser.findElement(By.cssSelector("[data-testid=key-holder-row][data-permit='" + victim.id()
+                + "'] [data-testid=key-force-release]")).click();
+        enterToken(Api.TOKEN);
+        // The page reloads the key: no holder left, and the key idle or empty.
+        waitFor(d -> keyHolderIds().isEmpty()
+                && text(d.findElement(By.cssSelector("[data-testid=key-state]")), "key-holders-count").equals("(0)"),
+                "the key without holders");
+        assertThat(text(browser.findElement(By.cssSelector("[data-testid=key-state]")), "concurrency-value"))
+                .isEqualTo("0 / 2");
+        String keyPath = "/api/limits/" + name + "/keys/" + java.net.URLEncoder.encode("tenant/1",
+                java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, Object> key = api.get(keyPath).map();
+        assertThat((List<?>) key.get("holders")).isEmpty();
+        assertThat(key).containsEntry("permitsInUse", 0);
+        await().atMost(PATIENCE).until(() -> !victim.isValid());
+        // Another key of the same limit is left alone.
+        assertThat(neighbour.isValid()).isTrue();
+        assertThat((List<?>) api.get("/api/limits/" + name + "/keys/tenant%2F2").map().get("holders")).hasSize(1);
+
+        // An override is shown as one, and a key nobody used as idle.
+        assertThat(api.put("/api/limits/" + name + "/keys/fresh/override", "{\"permits\": 9}").status())
+                .isEqualTo(201);
+        input.clear();
+        input.sendKeys("fresh");
+        browser.findElement(By.cssSelector("[data-testid=key-search]")).click();
+        waitFor(d -> text(d.findElement(By.cssSelector("[data-testid=key-state]")), "key-name").equals("fresh")
+                && d.findElement(By.cssSelector("[data-testid=key-idle]")).isDisplayed()
+                && d.findElement(By.cssSelector("[data-testid=key-override]")).isDisplayed(),
+                "the fresh key idle and overridden");
+        assertThat(text(browser.findElement(By.cssSelector("[data-testid=key-state]")), "concurrency-value"))
+                .isEqualTo("0 / 9");
+    }
+
+    @Test
     void editingThePolicyShowsTheServersErrorOrUpdatesTheCard() {
         String name = define("{\"permits\": 3, \"lease\": \"30s\"}");
         open("#limit/" + name);
@@ -436,6 +506,12 @@ class DashboardIT implements TestPropertyProvider {
     private List<String> holderIds() {
         // One script reads all rows at once, so a live re-render cannot leave a stale element in between.
         return (List<String>) js("return Array.from(document.querySelectorAll('[data-testid=holder-row]'))"
+                + ".map(r => r.getAttribute('data-permit'));");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> keyHolderIds() {
+        return (List<String>) js("return Array.from(document.querySelectorAll('[data-testid=key-holder-row]'))"
                 + ".map(r => r.getAttribute('data-permit'));");
     }
 

@@ -402,7 +402,7 @@ class HardeningIT implements TestPropertyProvider {
                 todo.push(dir + m.group(1).substring(2));
             }
         }
-        assertThat(modules).containsKeys("/js/main.js", "/js/stream.js", "/js/policy-form.js");
+        assertThat(modules).containsKeys("/js/main.js", "/js/stream.js", "/js/policy-form.js", "/js/keys.js");
         return modules;
     }
 }
