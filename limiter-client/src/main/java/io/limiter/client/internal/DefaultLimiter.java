@@ -133,11 +133,6 @@ final class DefaultLimiter implements DistributedLimiter {
         return client.keyLimiter(name, key);
     }
 
-    /** The name this limit's state lives under in Redis. */
-    String storeName() {
-        return name;
-    }
-
     /** Whether nothing is held, waiting or in flight here: a key's limiter may then be dropped. */
     boolean idle() {
         return renewer.size() == 0 && queue.size() == 0 && dispatcher.idle();

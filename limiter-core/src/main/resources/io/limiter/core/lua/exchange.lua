@@ -74,6 +74,7 @@ if nrel > 0 then
       local w = weight_of(infos[i])
       st.used = st.used - w
       freed = freed + w
+      released_weight = released_weight + w
       found[#found + 1] = ids[i]
       released[i] = 1
     else
@@ -81,7 +82,6 @@ if nrel > 0 then
     end
   end
   if #found > 0 then
-    released_weight = freed
     redis.call('ZREM', K_HOLDERS, unpack(found))
     redis.call('HDEL', K_INFO, unpack(found))
     redis.call('HINCRBY', K_STATS, counter, #found)
@@ -108,7 +108,7 @@ end
 -- (see part_concurrency.lua); it is published below. An operator's forced release is not the caller's own.
 local shares = pol and pol.permits and not pol.fair and not unkeyed
 if shares and counter ~= 'forced' and released_weight > 0 and nacq > 0 and others_starved(owner, now) then
-  st.reserved = math.min(released_weight, math.max(0, pol.permits - (st.used)))
+  st.reserved = math.min(released_weight, math.max(0, pol.permits - st.used))
 end
 local hungry = false
 
@@ -244,7 +244,7 @@ if pol then
 end
 if hungry then
   mark_hungry(owner, now)
-elseif shares and grants > 0 and redis.call('HEXISTS', K_HUNGRY, owner) == 1 then
+elseif shares and grants > 0 then
   redis.call('HDEL', K_HUNGRY, owner)
 end
 if grants > 0 then

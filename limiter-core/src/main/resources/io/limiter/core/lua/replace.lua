@@ -1,7 +1,7 @@
 -- Overwrite a limit's policy (creating it if absent). The state follows the new policy as adopt_policy says (token
 -- level kept, holders of a shrunk cap finish, a quota keeps its count while window and zone stay). Waiters are
 -- notified, so a larger cap is used at once; the version rises, so the keys of a keyed limit take the new policy
--- from their next caller that read it (clients re-read a keyed limit's policy on this notice).
+-- from their next caller that read it (clients re-read a keyed limit's policy at most 1 s after their last read).
 -- ARGV: the policy as field/value pairs (the parts' stored fields)
 -- Returns {existed (1/0, also for a damaged policy), previous policy (flat field/value list)}
 -- Also repairs a limit damaged by something else: a key of the wrong type is deleted first, and a previous policy that

@@ -71,8 +71,8 @@ final class Exchanges {
                     : new UnknownLimitException(family, f.deleted());
             List<Object> refused = Collections.nCopies(request.acquires().size(), refusal);
             if (request.releases().isEmpty()) {
-                return CompletableFuture.completedFuture(new ExchangeResult(
-                        Collections.nCopies(0, Boolean.FALSE), new ArrayList<>(refused), null));
+                return CompletableFuture.completedFuture(new ExchangeResult(List.of(), new ArrayList<>(refused),
+                        null));
             }
             ExchangeRequest releases = new ExchangeRequest(name, request.owner(), request.ticketTtl(),
                     request.releases(), request.forced(), List.of(), false);

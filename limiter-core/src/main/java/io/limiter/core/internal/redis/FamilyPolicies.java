@@ -77,7 +77,7 @@ final class FamilyPolicies {
     void learn(String family, List<?> flat) {
         Entry e = families.get(family);
         if (e != null && !flat.isEmpty()) {
-            e.offer(Family.of(family, flat, false));
+            e.offer(flat);
         }
     }
 
@@ -139,8 +139,12 @@ final class FamilyPolicies {
             return r;
         }
 
-        synchronized void offer(Family f) {
-            if (value != null && f.version() > value.version()) {
+        synchronized void offer(List<?> flat) {
+            if (value == null || value.flat().equals(flat)) {
+                return; // the common case: the key's copy is the version in hand
+            }
+            Family f = Family.of(name, flat, false);
+            if (f.version() > value.version()) {
                 value = f;
             }
         }

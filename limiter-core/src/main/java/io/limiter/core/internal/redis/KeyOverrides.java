@@ -3,7 +3,6 @@ package io.limiter.core.internal.redis;
 import io.limiter.core.LimitKeys;
 import io.limiter.core.LimitNames;
 import io.limiter.core.LimitPolicy;
-import io.limiter.core.LimiterException;
 import io.limiter.core.LimiterValidationException;
 import io.limiter.core.PolicySchema;
 import io.limiter.core.redis.RedisBackend;
@@ -54,13 +53,13 @@ public final class KeyOverrides {
         args.addAll(PolicySchema.stored(policy));
         return backend.eval(Script.OVERRIDES, keys.keys(family), List.of("add", name, Integer.toString(MAX_PER_LIMIT)))
                 .thenCompose(added -> {
-                    if (number(list(added).get(0)) != 1) {
+                    if (ExchangeCodec.number(ExchangeCodec.list(added).get(0)) != 1) {
                         throw new LimiterValidationException("key", key, "be one of at most " + MAX_PER_LIMIT
                                 + " overridden keys of limit '" + family + "' (remove one first)");
                     }
                     return backend.eval(Script.OVERRIDE, keys.keys(name), args);
                 })
-                .thenApply(r -> number(list(r).get(0)) == 1);
+                .thenApply(r -> ExchangeCodec.number(ExchangeCodec.list(r).get(0)) == 1);
     }
 
     /** Removes {@code key}'s override; completes with whether it had one. */
@@ -68,14 +67,14 @@ public final class KeyOverrides {
         String name = LimitKeys.nameOf(family, key);
         return backend.eval(Script.OVERRIDE, keys.keys(name), List.of("remove"))
                 .thenCompose(r -> backend.eval(Script.OVERRIDES, keys.keys(family), List.of("remove", name))
-                        .thenApply(x -> number(list(r).get(0)) == 1));
+                        .thenApply(x -> ExchangeCodec.number(ExchangeCodec.list(r).get(0)) == 1));
     }
 
     /** {@code key}'s override, if it has one. */
     public CompletableFuture<Optional<LimitPolicy>> get(String family, String key) {
         String name = LimitKeys.nameOf(family, key);
         return backend.eval(Script.OVERRIDE, keys.keys(name), List.of("get")).thenApply(reply -> {
-            List<?> flat = list(reply);
+            List<?> flat = ExchangeCodec.list(reply);
             return flat.isEmpty() ? Optional.empty() : Optional.of(StateCodec.policy(name, flat));
         });
     }
@@ -110,11 +109,11 @@ public final class KeyOverrides {
         String from = after == null ? "" : LimitKeys.nameOf(family, after);
         return backend.eval(Script.OVERRIDES, keys.keys(family), List.of("page", from, Integer.toString(count)))
                 .thenApply(reply -> {
-                    List<?> r = list(reply);
-                    List<String> names = list(r.get(0)).stream().map(String::valueOf).toList();
+                    List<?> r = ExchangeCodec.list(reply);
+                    List<String> names = ExchangeCodec.list(r.get(0)).stream().map(String::valueOf).toList();
                     Optional<String> next = names.size() == count
                             ? Optional.of(LimitKeys.keyOf(names.get(names.size() - 1))) : Optional.empty();
-                    return new Names(names, (int) number(r.get(1)), next);
+                    return new Names(names, (int) ExchangeCodec.number(r.get(1)), next);
                 });
     }
 
@@ -133,16 +132,5 @@ public final class KeyOverrides {
                     page.next().isPresent() ? removeAll(family, page.next().get())
                             : CompletableFuture.<Void>completedFuture(null));
         });
-    }
-
-    private static List<?> list(Object reply) {
-        if (reply instanceof List<?> l) {
-            return l;
-        }
-        throw new LimiterException("unexpected script reply: " + reply);
-    }
-
-    private static long number(Object o) {
-        return o instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(o));
     }
 }
