@@ -334,7 +334,7 @@ class DashboardIT implements TestPropertyProvider {
         open("");
 
         waitFor(d -> text(d.findElement(card(name)), "quota-value").equals("3 / 10,000"), "the quota gauge");
-        String resets = text(browser.findElement(card(name)), "quota-reset");
+        String resets = waitFor(d -> text(d.findElement(card(name)), "quota-reset"), "the card's quota reset");
         // Midnight UTC, from the server's reset time and Redis time, in rounded words (the page read a few seconds
         // before this REST read, so it may round a few seconds more).
         Map<String, Object> detail = api.get("/api/limits/" + name).map();
@@ -350,7 +350,9 @@ class DashboardIT implements TestPropertyProvider {
         assertThat(field("window").getAttribute("value")).isEqualTo("day");
         assertThat(field("zone").getAttribute("value")).isEqualTo("UTC");
         assertThat(field("permits").getAttribute("value")).isEmpty();
-        assertThat(text(browser.findElement(By.id("detail-state")), "quota-reset")).startsWith("resets in ");
+        // The detail re-renders on every stream update: looked up again until it reads (no stale element).
+        waitFor(d -> text(d.findElement(By.id("detail-state")), "quota-reset").startsWith("resets in "),
+                "the detail's quota reset");
     }
 
     /** What the page shows for a time left, in the same rounding (a test a second from a unit's edge may differ). */
